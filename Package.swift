@@ -1,0 +1,67 @@
+// swift-tools-version:6.0
+// riskd: failure-risk prediction service. No package dependencies by design (see README and DESIGN.md):
+// the HTTP server is our own, outbound HTTP is libcurl, HMAC/SHA-256 come from libcrypto.
+import PackageDescription
+
+let package = Package(
+    name: "riskd",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "riskd", targets: ["riskd"])
+    ],
+    targets: [
+        // C shims and system libraries.
+        .target(name: "CLinux"),
+        .systemLibrary(
+            name: "CCurl", pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(
+            name: "CCrypto", pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]),
+
+        // Pure leaves: Foundation/Synchronization only.
+        .target(name: "JSON"),
+        .target(name: "TimeFormat"),
+        .target(name: "HTTPCore", dependencies: ["TimeFormat"]),
+        .target(name: "Log", dependencies: ["JSON", "TimeFormat"]),
+        .target(name: "Metrics"),
+        .target(name: "Inference", dependencies: ["JSON"]),
+        .target(name: "Features"),
+
+        // Platform and integration layers.
+        .target(name: "HTTPServer", dependencies: ["HTTPCore", "CLinux", "Log", "Metrics"]),
+        .target(name: "Crypto", dependencies: ["CCrypto"]),
+        .target(name: "Registry", dependencies: ["Inference", "Features", "Crypto", "JSON", "Log", "Metrics"]),
+        .target(name: "Monitoring", dependencies: ["JSON", "Metrics"]),
+        .target(name: "Outbound", dependencies: ["CCurl", "Log"]),
+        .target(name: "Alerting", dependencies: ["Outbound", "Crypto", "JSON", "Log", "Metrics"]),
+        .target(
+            name: "RiskService",
+            dependencies: [
+                "HTTPServer", "HTTPCore", "JSON", "Registry", "Features", "Inference", "Monitoring", "Alerting",
+                "Crypto", "Log", "Metrics",
+            ],
+            resources: [.copy("Resources/openapi.yaml")]),
+        // Test support: raw-socket client, local fake upstream servers on port 0.
+        .target(name: "RiskdTesting", dependencies: ["HTTPServer", "HTTPCore", "JSON", "CLinux"]),
+        .executableTarget(name: "riskd", dependencies: ["RiskService", "HTTPServer", "Log"]),
+
+        // Tests mirror the modules one to one.
+        .testTarget(name: "JSONTests", dependencies: ["JSON"]),
+        .testTarget(name: "TimeFormatTests", dependencies: ["TimeFormat"]),
+        .testTarget(name: "HTTPCoreTests", dependencies: ["HTTPCore"]),
+        .testTarget(name: "LogTests", dependencies: ["Log"]),
+        .testTarget(name: "MetricsTests", dependencies: ["Metrics"]),
+        .testTarget(name: "InferenceTests", dependencies: ["Inference", "JSON"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "FeaturesTests", dependencies: ["Features"]),
+        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "RiskdTesting"]),
+        .testTarget(name: "CryptoTests", dependencies: ["Crypto"]),
+        .testTarget(name: "RegistryTests", dependencies: ["Registry"]),
+        .testTarget(name: "MonitoringTests", dependencies: ["Monitoring"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "OutboundTests", dependencies: ["Outbound", "RiskdTesting"]),
+        .testTarget(name: "AlertingTests", dependencies: ["Alerting", "RiskdTesting"]),
+        .testTarget(
+            name: "RiskServiceTests", dependencies: ["RiskService", "RiskdTesting"], resources: [.copy("Fixtures")]),
+    ],
+    swiftLanguageModes: [.v6]
+)

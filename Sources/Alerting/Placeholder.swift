@@ -1,0 +1,2 @@
+/// Placeholder until the Alerting module lands.
+enum AlertingModule {}

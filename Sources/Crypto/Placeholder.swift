@@ -1,0 +1,2 @@
+/// Placeholder until the Crypto module lands.
+enum CryptoModule {}

@@ -1,0 +1,2 @@
+/// Placeholder until the Features module lands.
+enum FeaturesModule {}

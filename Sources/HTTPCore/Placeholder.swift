@@ -1,0 +1,2 @@
+/// Placeholder until the HTTPCore module lands.
+enum HTTPCoreModule {}

@@ -1,0 +1,2 @@
+/// Placeholder until the HTTPServer module lands.
+enum HTTPServerModule {}

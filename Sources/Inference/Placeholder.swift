@@ -1,0 +1,2 @@
+/// Placeholder until the Inference module lands.
+enum InferenceModule {}

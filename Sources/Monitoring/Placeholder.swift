@@ -1,0 +1,2 @@
+/// Placeholder until the Monitoring module lands.
+enum MonitoringModule {}

@@ -1,0 +1,2 @@
+/// Placeholder until the Outbound module lands.
+enum OutboundModule {}

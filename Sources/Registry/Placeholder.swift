@@ -1,0 +1,2 @@
+/// Placeholder until the Registry module lands.
+enum RegistryModule {}

@@ -1,0 +1,2 @@
+/// Placeholder until the RiskService module lands.
+enum RiskServiceModule {}

@@ -1,0 +1,2 @@
+/// Placeholder until the RiskdTesting module lands.
+enum RiskdTestingModule {}

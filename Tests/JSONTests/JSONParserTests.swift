@@ -1,0 +1,71 @@
+import JSON
+import Testing
+
+@Suite struct JSONParserTests {
+    let parser = JSONParser()
+
+    @Test func parsesEveryValueKind() throws {
+        let value = try parser.parse(#" {"a": [1, -2.5, 3e2, true, false, null], "b": {"c": "d"}} "#)
+        #expect(value["a"] == [1, -2.5, 300, true, false, nil])
+        #expect(value["b"]?["c"] == "d")
+        #expect(value.objectValue?.keys == ["a", "b"])
+    }
+
+    @Test func decodesEscapesAndSurrogatePairs() throws {
+        let value = try parser.parse(#""q\" b\\ s\/ \n\t\r\b\f \u00e9 \ud83d\ude00""#)
+        #expect(value == .string("q\" b\\ s/ \n\t\r\u{8}\u{C} é 😀"))
+    }
+
+    @Test func keepsUTF8Text() throws {
+        #expect(try parser.parse("\"naïve ✓\"") == .string("naïve ✓"))
+    }
+
+    @Test func numbersRoundTripExactly() throws {
+        #expect(try parser.parse("0.1") == .number(0.1))
+        #expect(try parser.parse("-0") == .number(-0.0))
+        #expect(try parser.parse("123456789012345") == .number(123_456_789_012_345))
+        #expect(try parser.parse("9007199254740993") == .number(9_007_199_254_740_992))
+        #expect(try parser.parse("1.7976931348623157e308") == .number(.greatestFiniteMagnitude))
+        #expect(try parser.parse("5E-1") == .number(0.5))
+    }
+
+    @Test(arguments: [
+        "", " ", "{", "[1,]", "{\"a\":1,}", "01", "1.", ".5", "-", "1e", "+1", "NaN", "Infinity", "tru", "nul",
+        "\"abc", "\"\\x\"", "\"\\u12\"", "\"\\ud800\"", "\"\\udc00\"", "{\"a\" 1}", "{1:2}", "[1 2]", "1 2",
+        "\"tab\there\"", "// comment\n1", "1e400", "{\"a\":1,\"a\":2}",
+    ])
+    func rejectsMalformedInput(_ text: String) {
+        #expect(throws: JSONParseError.self) { try parser.parse(text) }
+    }
+
+    @Test func rejectsInvalidUTF8() {
+        #expect(throws: JSONParseError.self) { try parser.parse([0x22, 0xC3, 0x28, 0x22]) }
+        #expect(throws: JSONParseError.self) { try parser.parse([0x22, 0x5C, 0x6E, 0xFF, 0x22]) }
+    }
+
+    @Test func duplicateKeysAreRejectedInLargeObjectsToo() throws {
+        let keys = (0..<40).map { "\"k\($0)\": \($0)" }
+        let unique = "{" + keys.joined(separator: ",") + "}"
+        #expect(try parser.parse(unique).objectValue?.count == 40)
+        let duplicated = "{" + (keys + ["\"k7\": 0"]).joined(separator: ",") + "}"
+        let error = #expect(throws: JSONParseError.self) { try parser.parse(duplicated) }
+        #expect(error?.message == "duplicate object key \"k7\"")
+    }
+
+    @Test func enforcesTheDepthLimit() throws {
+        let limited = JSONParser(maxDepth: 8)
+        #expect(throws: Never.self) {
+            try limited.parse(String(repeating: "[", count: 8) + String(repeating: "]", count: 8))
+        }
+        #expect(throws: JSONParseError.self) {
+            try limited.parse(String(repeating: "[", count: 9) + String(repeating: "]", count: 9))
+        }
+        // Default limit: a hostile 100k-deep document fails cleanly instead of overflowing the stack.
+        #expect(throws: JSONParseError.self) { try parser.parse(String(repeating: "[", count: 100_000)) }
+    }
+
+    @Test func reportsTheOffset() {
+        let error = #expect(throws: JSONParseError.self) { try parser.parse("[1, 2, x]") }
+        #expect(error?.offset == 7)
+    }
+}

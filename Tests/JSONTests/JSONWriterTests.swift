@@ -1,0 +1,43 @@
+import JSON
+import Testing
+
+@Suite struct JSONWriterTests {
+    @Test func writesCompactOrderedOutput() {
+        let value: JSONValue = ["z": 1, "a": [true, nil, "x"], "m": ["n": 2.5]]
+        #expect(value.jsonText == #"{"z":1,"a":[true,null,"x"],"m":{"n":2.5}}"#)
+    }
+
+    @Test func numbersUseShortestForm() {
+        #expect(JSONValue.number(5).jsonText == "5")
+        #expect(JSONValue.number(-0.0).jsonText == "0")
+        #expect(JSONValue.number(0.1).jsonText == "0.1")
+        #expect(JSONValue.number(1e-7).jsonText == "1e-07")
+        #expect(JSONValue.number(1e20).jsonText == "1e+20")
+        #expect(JSONValue.number(.nan).jsonText == "null")
+        #expect(JSONValue.number(-.infinity).jsonText == "null")
+    }
+
+    @Test func escapesStrings() {
+        #expect(JSONValue.string("a\"b\\c\n\u{1}é").jsonText == #""a\"b\\c\n\u0001é""#)
+    }
+
+    @Test(arguments: [0.1, 1.0 / 3.0, 123_456.789, Double.leastNonzeroMagnitude, 1.7976931348623157e308, -2.5e-10])
+    func roundTripsThroughTheParser(_ number: Double) throws {
+        let parsed = try JSONParser().parse(JSONValue.number(number).serialized())
+        #expect(parsed == .number(number))
+    }
+
+    @Test func decodingErrorsNameThePath() throws {
+        let value = try JSONParser().parse(#"{"instances": [{"features": 3}]}"#)
+        let instances = try value.object(at: "").require("instances", at: "").array(at: "instances")
+        let error = #expect(throws: JSONDecodingError.self) {
+            try instances[0].object(at: "instances[0]").require("features", at: "instances[0]").object(
+                at: "instances[0].features")
+        }
+        #expect(error?.description == "instances[0].features: expected object, got number")
+        let missing = #expect(throws: JSONDecodingError.self) {
+            try value.object(at: "").require("model", at: "")
+        }
+        #expect(missing?.description == "model: is required")
+    }
+}
