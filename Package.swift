@@ -7,7 +7,10 @@ let package = Package(
     name: "riskd",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "riskd", targets: ["riskd"])
+        .executable(name: "riskd", targets: ["riskd"]),
+        // Libraries for the benchmark package in bench/, which measures modules in isolation.
+        .library(name: "RiskdInference", targets: ["Inference", "JSON"]),
+        .library(name: "RiskdFeatures", targets: ["Features"]),
     ],
     targets: [
         // C shims and system libraries.
