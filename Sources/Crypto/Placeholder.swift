@@ -1,2 +1,0 @@
-/// Placeholder until the Crypto module lands.
-enum CryptoModule {}
