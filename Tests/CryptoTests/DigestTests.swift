@@ -16,7 +16,10 @@ import Testing
 
     /// The PagerDuty v3 vector from shared/reference/sre-integrations.md §1.
     @Test func hmacMatchesThePagerDutyVector() {
-        let body = #"{"event":{"id":"01FKZOXA868SHYEE4DVNWB5P9W","event_type":"pagey.ping","resource_type":"pagey","occurred_at":"2025-04-07T03:00:55.532Z","agent":{"id":"PVE0ZR9","type":"user_reference"},"client":null,"data":{"message":"Hello from your friend Pagey!","type":"ping"}}}"#
+        let body =
+            #"{"event":{"id":"01FKZOXA868SHYEE4DVNWB5P9W","event_type":"pagey.ping","resource_type":"pagey","#
+            + #""occurred_at":"2025-04-07T03:00:55.532Z","agent":{"id":"PVE0ZR9","type":"user_reference"},"#
+            + #""client":null,"data":{"message":"Hello from your friend Pagey!","type":"ping"}}}"#
         #expect(body.utf8.count == 264)
         #expect(
             Hex.encode(Digest.sha256(Array(body.utf8)))
