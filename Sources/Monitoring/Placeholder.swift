@@ -1,2 +1,0 @@
-/// Placeholder until the Monitoring module lands.
-enum MonitoringModule {}
