@@ -1,0 +1,78 @@
+import JSON
+import Testing
+
+@testable import Monitoring
+
+@Suite struct DriftMonitorTests {
+    private let reference = ReferenceDistribution(
+        edges: [0, 1, 2, 3, 4], proportions: [0.25, 0.25, 0.25, 0.25], mean: 2, std: 1.15,
+        sample: (0..<400).map { Double($0) / 100 })
+
+    private func monitor(capacity: Int) -> DriftMonitor {
+        DriftMonitor(
+            model: "disk", version: "3", featureNames: ["a", "b"], features: ["a": reference], score: nil,
+            capacity: capacity)
+    }
+
+    @Test func uniformTrafficShowsNoDrift() throws {
+        let drift = monitor(capacity: 1000)
+        for index in 0..<400 { drift.record(features: [Double(index) / 100 + 0.005, .nan], score: 0.1) }
+        let report = drift.report()
+        #expect(report.features.map(\.name) == ["a"])
+        let feature = try #require(report.features.first)
+        #expect(try #require(feature.psi) < 0.01)
+        #expect(try #require(feature.ksPValue) > 0.5)
+        #expect(abs(try #require(feature.meanShiftPercent)) < 1)
+    }
+
+    @Test func ringKeepsOnlyTheMostRecentVectors() throws {
+        let drift = monitor(capacity: 100)
+        for _ in 0..<500 { drift.record(features: [0.5, 1], score: 0.1) }
+        for _ in 0..<100 { drift.record(features: [3.5, 1], score: 0.1) }
+        let report = drift.report()
+        #expect(report.samples == 100 && report.observed == 600)
+        let feature = try #require(report.features.first)
+        #expect(feature.currentMean == 3.5)
+        #expect(abs(try #require(feature.meanShiftPercent) - 75) < 1e-9)
+        #expect(try #require(feature.psi) > 0.2)
+        #expect(!drift.record(features: [1], score: 0.1))
+    }
+
+    @Test func retrainingTriggerFiresOncePerCooldown() {
+        let drift = monitor(capacity: 100)
+        let trigger = RetrainingTrigger(policy: RetrainingTriggerPolicy(minSamples: 50, cooldownSeconds: 3600))
+        for _ in 0..<49 { drift.record(features: [3.9, 0], score: 0.1) }
+        #expect(trigger.evaluate(drift.report(), now: 0).status == "insufficient_samples")
+        drift.record(features: [3.9, 0], score: 0.1)
+        let first = trigger.evaluate(drift.report(), now: 10)
+        #expect(first.fire && first.reasons.count == 2)
+        #expect(first.reasons[0].hasPrefix("a: PSI"))
+        let again = trigger.evaluate(drift.report(), now: 3000)
+        #expect(!again.fire && again.status == "cooldown")
+        #expect(trigger.evaluate(drift.report(), now: 3611).fire)
+    }
+
+    @Test func concurrentRecordingLosesNothing() async {
+        let drift = monitor(capacity: 10_000)
+        await withTaskGroup(of: Void.self) { group in
+            for worker in 0..<4 {
+                group.addTask {
+                    for index in 0..<1000 { drift.record(features: [Double(worker), Double(index)], score: 0.1) }
+                }
+            }
+        }
+        #expect(drift.report().samples == 4000)
+    }
+
+    @Test func referenceDecodingNamesBadFields() throws {
+        let good = try JSONParser().parse(#"{"edges":[0,1,2],"proportions":[0.5,0.5],"mean":1,"std":0.5}"#)
+        #expect(try ReferenceDistribution(json: good, at: "reference.features.x").edges == [0, 1, 2])
+        let bad = try JSONParser().parse(#"{"edges":[0,2,1],"proportions":[0.5,0.5],"mean":1,"std":0.5}"#)
+        #expect(throws: JSONDecodingError.self) { try ReferenceDistribution(json: bad, at: "r") }
+        do {
+            _ = try ReferenceDistribution(json: bad, at: "r")
+        } catch {
+            #expect(error.path == "r.edges")
+        }
+    }
+}
