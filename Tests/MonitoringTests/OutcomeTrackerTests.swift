@@ -1,0 +1,80 @@
+import JSON
+import Metrics
+import Testing
+
+@testable import Monitoring
+
+@Suite struct OutcomeTrackerTests {
+    private func tracker(capacity: Int = 100, ttl: Double = 1000, maxListed: Int = 10) -> OutcomeTracker {
+        OutcomeTracker(
+            model: "disk", version: "3",
+            tiers: [TierThreshold(name: "l3", risk: 0.6), TierThreshold(name: "l1", risk: 0.3)], capacity: capacity,
+            ttlSeconds: ttl, maxListedErrors: maxListed)
+    }
+
+    @Test func precisionRecallBrierAndCalibration() throws {
+        let outcomes = tracker()
+        // (risk, label): two at high risk (1 hit), two mid (1 hit), two low (0 hits), one low miss.
+        let cases: [(Double, Int)] = [(0.9, 1), (0.7, 0), (0.4, 1), (0.35, 0), (0.1, 0), (0.05, 0), (0.2, 1)]
+        for (index, (risk, label)) in cases.enumerated() {
+            outcomes.recordPrediction(id: "p\(index)", entity: "e\(index)", risk: risk, tier: "t", time: 10)
+            #expect(outcomes.recordOutcome(predictionID: "p\(index)", label: label, source: .api, now: 20))
+        }
+        let stats = outcomes.statistics(now: 20)
+        #expect(stats.labeled == 7 && stats.positives == 3 && stats.pending == 0)
+        // Tiers are sorted by threshold: l1 (0.3) first.
+        #expect(stats.tiers.map(\.tier.name) == ["l1", "l3"])
+        #expect(stats.tiers[0].precision == 0.5 && stats.tiers[1].precision == 0.5)
+        #expect(abs(try #require(stats.tiers[0].recall) - 2.0 / 3) < 1e-12)
+        #expect(abs(try #require(stats.tiers[1].recall) - 1.0 / 3) < 1e-12)
+        let brier = cases.map { ($0.0 - Double($0.1)) * ($0.0 - Double($0.1)) }.reduce(0, +) / 7
+        #expect(abs(try #require(stats.brierScore) - brier) < 1e-12)
+        // Bins: 0.0x → {0.05:0}, 0.1x → {0.1:0}, 0.2x → {0.2:1}, 0.3x → {0.35:0}, 0.4x → {0.4:1}, 0.7x, 0.9x.
+        let ece = (0.05 + 0.1 + 0.8 + 0.35 + 0.6 + 0.7 + 0.1) / 7
+        #expect(abs(try #require(stats.expectedCalibrationError) - ece) < 1e-12)
+        #expect(stats.falsePositiveIDs == ["p1", "p3"] && stats.falseNegativeIDs == ["p6"])
+    }
+
+    @Test func entityWindowLabelsOnlyMatchingUnlabeledPredictions() {
+        let outcomes = tracker()
+        outcomes.recordPrediction(id: "a", entity: "disk-1", risk: 0.8, tier: "l3", time: 100)
+        outcomes.recordPrediction(id: "b", entity: "disk-1", risk: 0.7, tier: "l3", time: 200)
+        outcomes.recordPrediction(id: "c", entity: "disk-1", risk: 0.7, tier: "l3", time: 400)
+        outcomes.recordPrediction(id: "d", entity: "disk-2", risk: 0.7, tier: "l3", time: 200)
+        #expect(outcomes.recordOutcome(predictionID: "a", label: 0, source: .api, now: 300))
+        let labeled = outcomes.recordOutcome(
+            entity: "disk-1", from: 50, to: 300, label: 1, source: .pagerduty, now: 300)
+        #expect(labeled == 1)
+        #expect(outcomes.outcomeCounts() == [.api: 1, .pagerduty: 1])
+        #expect(!outcomes.recordOutcome(predictionID: "a", label: 1, source: .api, now: 300))
+        #expect(!outcomes.recordOutcome(predictionID: "c", label: 2, source: .api, now: 300))
+        #expect(outcomes.statistics(now: 300).pending == 2)
+    }
+
+    @Test func boundedByCapacityAndTTL() {
+        let outcomes = tracker(capacity: 3, ttl: 100, maxListed: 1)
+        for index in 0..<5 {
+            outcomes.recordPrediction(id: "p\(index)", entity: "e", risk: 0.9, tier: "l3", time: Double(index))
+        }
+        #expect(!outcomes.recordOutcome(predictionID: "p0", label: 0, source: .api, now: 10))
+        #expect(outcomes.recordOutcome(predictionID: "p2", label: 0, source: .api, now: 10))
+        #expect(outcomes.recordOutcome(predictionID: "p3", label: 0, source: .api, now: 10))
+        #expect(!outcomes.recordOutcome(predictionID: "p4", label: 0, source: .api, now: 200))
+        let stats = outcomes.statistics(now: 10)
+        #expect(stats.falsePositives == 2 && stats.falsePositiveIDs == ["p2"])
+        #expect(outcomes.statistics(now: 500).labeled == 0)
+    }
+
+    @Test func metricsAreExposedPerModelVersion() {
+        let registry = MetricsRegistry()
+        let outcomes = tracker()
+        outcomes.recordPrediction(id: "x", entity: "e", risk: 0.75, tier: "l3", time: 10)
+        outcomes.recordOutcome(predictionID: "x", label: 1, source: .alertmanager, now: 10)
+        OutcomeMetrics.register(on: registry, clock: { 20 }, trackers: { [outcomes] })
+        let text = String(decoding: registry.exposition(), as: UTF8.self)
+        #expect(text.contains("riskd_model_brier_score{model=\"disk\",version=\"3\"} 0.0625"))
+        #expect(text.contains("# TYPE riskd_model_outcomes_total counter"))
+        #expect(text.contains("riskd_model_outcomes_total{model=\"disk\",version=\"3\",source=\"alertmanager\"} 1"))
+        #expect(text.contains("riskd_model_recall_ratio{model=\"disk\",version=\"3\",tier=\"l3\"} 1"))
+    }
+}
