@@ -1,4 +1,5 @@
 import JSON
+import Metrics
 import Testing
 
 @testable import Monitoring
@@ -90,5 +91,17 @@ import Testing
         } catch {
             #expect(error.path == "reference.features.a.proportions")
         }
+    }
+
+    @Test func metricsExposePSIAndEWMA() {
+        let drift = DriftMonitor(
+            model: "disk", version: "3", featureNames: ["a"], features: ["a": reference],
+            score: ReferenceDistribution(edges: [0, 1], proportions: [1], mean: 0.1, std: 0.01), capacity: 10)
+        for _ in 0..<10 { drift.record(features: [3.5], score: 0.5) }
+        let registry = MetricsRegistry()
+        DriftMetrics.register(on: registry, monitors: { [drift] })
+        let text = String(decoding: registry.exposition(), as: UTF8.self)
+        #expect(text.contains("riskd_model_feature_psi{model=\"disk\",version=\"3\",feature=\"a\"} "))
+        #expect(text.contains("riskd_model_score_ewma_out_of_control{model=\"disk\",version=\"3\"} 1"))
     }
 }

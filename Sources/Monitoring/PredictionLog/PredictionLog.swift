@@ -5,7 +5,8 @@ import Synchronization
 /// An append-only JSON-lines log of predictions, written by ONE background thread so request handlers
 /// never wait for the disk: `append` only takes a short lock and, when the bounded queue is full, drops
 /// the entry and counts it (`riskd_prediction_log_dropped_total`). Files rotate by size and hour and are
-/// deleted after the retention period. `close()` flushes what is queued.
+/// deleted after the retention period. `close()` flushes what is queued; call it on shutdown, because the
+/// writer thread (which holds the log) runs until then.
 public final class PredictionLog: Sendable {
     public let configuration: PredictionLogConfiguration
     private let state: Mutex<State>
