@@ -23,4 +23,12 @@ public struct TestHTTPResponse: Sendable {
     public func json() throws -> JSONValue {
         try JSONParser().parse(body)
     }
+
+    /// `error.code` of the riskd error envelope, or nil if the body is not one.
+    public var errorCode: String? {
+        guard case .object(let root)? = try? json(), case .object(let error)? = root["error"],
+            case .string(let code)? = error["code"]
+        else { return nil }
+        return code
+    }
 }
