@@ -53,7 +53,7 @@ public final class FakeUpstream: Sendable {
     }
 
     public func stop() {
-        server.shutdown(gracePeriod: 0.5)
+        server.shutdown(gracePeriod: 0.2)
     }
 
     /// The responder: records, then plays the scripted behaviour.
