@@ -11,6 +11,7 @@ let package = Package(
         // Libraries for the benchmark package in bench/, which measures modules in isolation.
         .library(name: "RiskdInference", targets: ["Inference", "JSON"]),
         .library(name: "RiskdFeatures", targets: ["Features"]),
+        .library(name: "RiskdHTTPServer", targets: ["HTTPServer", "HTTPCore"]),
     ],
     targets: [
         // C shims and system libraries.

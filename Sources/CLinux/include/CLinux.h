@@ -21,6 +21,9 @@ int clinux_set_nonblocking(int fd);
 /// fcntl(fd, F_SETFD, FD_CLOEXEC).
 int clinux_set_cloexec(int fd);
 
+/// accept4(fd, address, length, SOCK_NONBLOCK | SOCK_CLOEXEC): accept4 is hidden behind _GNU_SOURCE.
+int clinux_accept_nonblocking(int fd, struct sockaddr *address, socklen_t *length);
+
 /// The epoll_data of an event as a 64-bit integer (the union is awkward from Swift).
 static inline unsigned long long clinux_epoll_event_data(const struct epoll_event *event) { return event->data.u64; }
 

@@ -1,0 +1,24 @@
+/// A request method (RFC 9110 §9). A struct rather than an enum so that extension methods parse and
+/// route (to 405 or 501) instead of failing to decode.
+public struct HTTPMethod: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
+    public let rawValue: String
+
+    public init(rawValue: String) {
+        self.rawValue = rawValue
+    }
+
+    public var description: String { rawValue }
+
+    public static let GET = HTTPMethod(rawValue: "GET")
+    public static let HEAD = HTTPMethod(rawValue: "HEAD")
+    public static let POST = HTTPMethod(rawValue: "POST")
+    public static let PUT = HTTPMethod(rawValue: "PUT")
+    public static let DELETE = HTTPMethod(rawValue: "DELETE")
+    public static let PATCH = HTTPMethod(rawValue: "PATCH")
+    public static let OPTIONS = HTTPMethod(rawValue: "OPTIONS")
+    public static let TRACE = HTTPMethod(rawValue: "TRACE")
+    public static let CONNECT = HTTPMethod(rawValue: "CONNECT")
+
+    /// The registered methods; metrics label anything else as "other" to bound cardinality.
+    public static let standard: [HTTPMethod] = [.GET, .HEAD, .POST, .PUT, .DELETE, .PATCH, .OPTIONS, .TRACE, .CONNECT]
+}

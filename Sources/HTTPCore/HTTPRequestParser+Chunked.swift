@@ -1,0 +1,101 @@
+extension HTTPRequestParser {
+    /// Decodes the chunked coding (RFC 9112 §7.1); returns true once the last chunk and trailers are in.
+    mutating func advanceChunked() throws(HTTPParseError) -> Bool {
+        while true {
+            switch state {
+            case .chunkSize:
+                guard let line = try nextLine(limit: limits.maxChunkLineBytes, overflow: .bad("chunk line too long"))
+                else { return false }
+                let size = try parseChunkSize(line)
+                state = size == 0 ? .trailerFields : .chunkData(remaining: size)
+            case .chunkData(let remaining):
+                let available = min(remaining, bufferedByteCount)
+                guard available > 0 else { return false }
+                head.body.append(contentsOf: buffer[start..<start + available])
+                start += available
+                scanned = start
+                state = available == remaining ? .chunkDataEnd : .chunkData(remaining: remaining - available)
+            case .chunkDataEnd:
+                guard bufferedByteCount >= 2 else { return false }
+                guard buffer[start] == ASCII.cr, buffer[start + 1] == ASCII.lf else {
+                    throw .bad("chunk data not followed by CRLF")
+                }
+                start += 2
+                scanned = start
+                state = .chunkSize
+            case .trailerFields:
+                let room = limits.maxHeaderBytes - head.fieldBytes
+                guard let line = try nextLine(limit: room, overflow: Self.headersTooLarge) else { return false }
+                if line.isEmpty { return true }
+                // Trailers are validated and counted, then dropped: nothing in riskd reads them, and merging
+                // them into the headers would let a trailer override a checked header.
+                _ = try parseField(line)
+            default:
+                return false
+            }
+        }
+    }
+
+    /// `chunk-size [ chunk-ext ]`: hex digits without overflow, the running body within the limit.
+    private func parseChunkSize(_ line: ArraySlice<UInt8>) throws(HTTPParseError) -> Int {
+        var size = 0
+        var index = line.startIndex
+        while index < line.endIndex, let digit = ASCII.hexValue(line[index]) {
+            size = size * 16 + Int(digit)
+            if size > limits.maxBodyBytes - head.body.count { throw Self.contentTooLarge }
+            index += 1
+        }
+        guard index > line.startIndex else { throw .bad("invalid chunk size") }
+        try Self.validateChunkExtensions(line[index...])
+        return size
+    }
+
+    /// `*( BWS ";" BWS ext-name [ BWS "=" BWS ( token / quoted-string ) ] )`; the values are ignored.
+    static func validateChunkExtensions(_ text: ArraySlice<UInt8>) throws(HTTPParseError) {
+        var rest = text
+        func skipWhitespace() {
+            while let byte = rest.first, byte == ASCII.space || byte == ASCII.tab { rest = rest.dropFirst() }
+        }
+        func token() -> Bool {
+            let length = rest.prefix(while: ASCII.isTokenCharacter).count
+            rest = rest.dropFirst(length)
+            return length > 0
+        }
+        while true {
+            skipWhitespace()
+            guard let byte = rest.first else { return }
+            guard byte == UInt8(ascii: ";") else { throw .bad("invalid chunk extension") }
+            rest = rest.dropFirst()
+            skipWhitespace()
+            guard token() else { throw .bad("invalid chunk extension name") }
+            skipWhitespace()
+            guard rest.first == UInt8(ascii: "=") else { continue }
+            rest = rest.dropFirst()
+            skipWhitespace()
+            if rest.first == UInt8(ascii: "\"") {
+                guard try skipQuotedString(&rest) else { throw .bad("unterminated chunk extension value") }
+            } else if !token() {
+                throw .bad("invalid chunk extension value")
+            }
+        }
+    }
+
+    /// Consumes a quoted-string (RFC 9110 §5.6.4) starting at its opening quote.
+    private static func skipQuotedString(_ rest: inout ArraySlice<UInt8>) throws(HTTPParseError) -> Bool {
+        rest = rest.dropFirst()
+        while let byte = rest.first {
+            rest = rest.dropFirst()
+            switch byte {
+            case UInt8(ascii: "\""): return true
+            case UInt8(ascii: "\\"):
+                guard let escaped = rest.first, ASCII.isFieldValueCharacter(escaped) else {
+                    throw .bad("invalid quoted pair")
+                }
+                rest = rest.dropFirst()
+            default:
+                guard ASCII.isFieldValueCharacter(byte) else { throw .bad("invalid character in chunk extension") }
+            }
+        }
+        return false
+    }
+}

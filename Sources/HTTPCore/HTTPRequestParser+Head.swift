@@ -1,0 +1,119 @@
+extension HTTPRequestParser {
+    /// `method SP request-target SP HTTP-version` (RFC 9112 §3).
+    mutating func parseRequestLine(_ line: ArraySlice<UInt8>) throws(HTTPParseError) {
+        let parts = line.split(separator: ASCII.space, omittingEmptySubsequences: false)
+        guard parts.count == 3, !parts[0].isEmpty, !parts[1].isEmpty else {
+            throw .bad("malformed request line")
+        }
+        guard parts[0].allSatisfy(ASCII.isTokenCharacter) else { throw .bad("invalid method") }
+        guard parts[1].allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else { throw .bad("invalid request target") }
+        head.method = HTTPMethod(rawValue: String(decoding: parts[0], as: UTF8.self))
+        head.version = try Self.parseVersion(parts[2])
+        head.target = try Self.originForm(String(decoding: parts[1], as: UTF8.self), method: head.method)
+    }
+
+    /// `HTTP/DIGIT.DIGIT`: other majors are 505; a higher 1.x minor is served as 1.1 (RFC 9110 §2.5).
+    static func parseVersion(_ bytes: ArraySlice<UInt8>) throws(HTTPParseError) -> HTTPVersion {
+        let text = Array(bytes)
+        guard text.count == 8, text[0..<5].elementsEqual("HTTP/".utf8), text[6] == UInt8(ascii: "."),
+            let major = ASCII.decimalValue(text[5]), let minor = ASCII.decimalValue(text[7])
+        else { throw .bad("malformed HTTP version") }
+        guard major == 1 else {
+            throw HTTPParseError(
+                .httpVersionNotSupported, code: "http_version_not_supported", "only HTTP/1.x is supported")
+        }
+        return minor == 0 ? .http1_0 : .http1_1
+    }
+
+    /// Origin-form as is, absolute-form reduced to its path and query, `*` only for OPTIONS.
+    static func originForm(_ target: String, method: HTTPMethod) throws(HTTPParseError) -> String {
+        if target.hasPrefix("/") { return target }
+        if target == "*" && method == .OPTIONS { return target }
+        for scheme in ["http://", "https://"] where target.lowercased().hasPrefix(scheme) {
+            let rest = target.dropFirst(scheme.count)
+            guard let slash = rest.firstIndex(where: { $0 == "/" || $0 == "?" }) else { return "/" }
+            let suffix = String(rest[slash...])
+            return suffix.hasPrefix("/") ? suffix : "/" + suffix
+        }
+        throw .bad("unsupported request target form")
+    }
+
+    /// `field-name ":" OWS field-value OWS` (RFC 9112 §5), counted against the header limits.
+    mutating func parseField(_ line: ArraySlice<UInt8>) throws(HTTPParseError) -> (String, String) {
+        head.fieldCount += 1
+        head.fieldBytes += line.count + 2
+        if head.fieldCount > limits.maxHeaderCount { throw Self.headersTooLarge }
+        if head.fieldBytes > limits.maxHeaderBytes { throw Self.headersTooLarge }
+        guard let first = line.first, first != ASCII.space, first != ASCII.tab else {
+            throw .bad("obsolete line folding is not accepted")
+        }
+        guard let colon = line.firstIndex(of: ASCII.colon), colon > line.startIndex else {
+            throw .bad("malformed header field")
+        }
+        let name = line[line.startIndex..<colon]
+        guard name.allSatisfy(ASCII.isTokenCharacter) else { throw .bad("invalid header field name") }
+        var value = line[(colon + 1)...]
+        while let byte = value.first, byte == ASCII.space || byte == ASCII.tab { value = value.dropFirst() }
+        while let byte = value.last, byte == ASCII.space || byte == ASCII.tab { value = value.dropLast() }
+        guard value.allSatisfy(ASCII.isFieldValueCharacter) else { throw .bad("invalid character in header value") }
+        return (String(decoding: name, as: UTF8.self), String(decoding: value, as: UTF8.self))
+    }
+
+    /// Decides how the body is framed (RFC 9112 §6.3) once the head is complete.
+    mutating func finishHead() throws(HTTPParseError) -> HTTPParserEvent? {
+        let headers = head.headers
+        if head.version == .http1_1 && headers.values("Host").count != 1 {
+            throw .bad("HTTP/1.1 requires exactly one Host header")
+        }
+        let codings = ASCII.listElements(headers.values("Transfer-Encoding"))
+        let lengths = ASCII.listElements(headers.values("Content-Length"))
+        if !codings.isEmpty {
+            guard lengths.isEmpty else { throw .bad("both Transfer-Encoding and Content-Length") }
+            guard head.version == .http1_1 else { throw .bad("Transfer-Encoding in an HTTP/1.0 request") }
+            if codings.contains(where: { $0 != "chunked" }) {
+                throw HTTPParseError(.notImplemented, code: "not_implemented", "unsupported transfer coding")
+            }
+            guard codings.count == 1 else { throw .bad("chunked applied more than once") }
+            state = .chunkSize
+        } else if !lengths.isEmpty {
+            let length = try contentLength(lengths)
+            state = length == 0 ? .requestLine : .fixedBody(remaining: length)
+        } else if [HTTPMethod.POST, .PUT, .PATCH].contains(head.method) {
+            throw HTTPParseError(.lengthRequired, code: "length_required", "Content-Length or chunked body required")
+        } else {
+            state = .requestLine
+        }
+        try checkExpectation()
+        if case .requestLine = state { return .request(finishRequest()) }
+        if head.expectsContinue {
+            let interim = HTTPRequest(
+                method: head.method, target: head.target, version: head.version, headers: head.headers, body: [])
+            return .continueExpected(interim)
+        }
+        return nil
+    }
+
+    /// Every Content-Length value must be the same decimal number (RFC 9112 §6.3 rule 5).
+    private func contentLength(_ values: [String]) throws(HTTPParseError) -> Int {
+        guard let first = values.first, values.allSatisfy({ $0 == first }) else {
+            throw .bad("conflicting Content-Length values")
+        }
+        guard !first.isEmpty, first.utf8.allSatisfy({ ASCII.decimalValue($0) != nil }) else {
+            throw .bad("invalid Content-Length")
+        }
+        guard first.utf8.count <= 18, let length = Int(first), length <= limits.maxBodyBytes else {
+            throw Self.contentTooLarge
+        }
+        return length
+    }
+
+    /// `Expect: 100-continue` is honoured for HTTP/1.1; any other expectation is 417.
+    private mutating func checkExpectation() throws(HTTPParseError) {
+        let expectations = ASCII.listElements(head.headers.values("Expect"))
+        guard !expectations.isEmpty else { return }
+        guard expectations == ["100-continue"] else {
+            throw HTTPParseError(.expectationFailed, code: "expectation_failed", "unsupported expectation")
+        }
+        head.expectsContinue = head.version == .http1_1
+    }
+}

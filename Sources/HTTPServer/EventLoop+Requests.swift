@@ -1,0 +1,143 @@
+import HTTPCore
+
+extension EventLoop {
+    /// Reads what the socket has (bounded by the read buffer), then parses and dispatches requests.
+    func readInput(_ connection: Connection) {
+        let result: SystemCalls.ReadResult
+        do {
+            result = try SystemCalls.read(connection.fd, into: readBuffer)
+        } catch {
+            close(connection)
+            return
+        }
+        switch result {
+        case .wouldBlock:
+            return
+        case .endOfFile:
+            // A half-closed peer may still be owed responses; anything else ends here.
+            if connection.lingerDeadline != nil || connection.slots.isEmpty && !connection.hasPendingOutput {
+                close(connection)
+                return
+            }
+            connection.closeAfterFlush = true
+        case .bytes(let count):
+            state.metrics.receivedBytes.increment(by: UInt64(count))
+            if connection.lingerDeadline != nil { return }
+            connection.parser.append(UnsafeRawBufferPointer(rebasing: readBuffer[0..<count]))
+            if connection.parserPhase == .idle { notePhase(connection) }
+            processRequests(connection)
+        }
+        flushSlots(connection)
+    }
+
+    /// Parses buffered requests while fewer than `maxPipelinedRequests` responses are pending.
+    func processRequests(_ connection: Connection) {
+        while !connection.closeAfterFlush && connection.slots.count < configuration.maxPipelinedRequests {
+            let event: HTTPParserEvent?
+            do {
+                event = try connection.parser.next()
+            } catch {
+                fail(connection, status: error.status, response: error.response)
+                return
+            }
+            guard let event else { break }
+            switch event {
+            case .continueExpected(let request):
+                connection.slots.append(
+                    Connection.Slot(
+                        sequence: nextSequence(connection), isInterim: true, headRequest: false, keepAlive: true,
+                        version: request.version, startedAt: now))
+                notePhase(connection)
+            case .request(let request):
+                dispatch(request, on: connection)
+            }
+        }
+        notePhase(connection)
+    }
+
+    private func nextSequence(_ connection: Connection) -> UInt64 {
+        defer { connection.nextSequence += 1 }
+        return connection.nextSequence
+    }
+
+    /// Restarts the phase clock when the parser moves between idle, head and body.
+    private func notePhase(_ connection: Connection) {
+        let phase = connection.parser.phase
+        if phase != connection.parserPhase {
+            connection.parserPhase = phase
+            connection.phaseStartedAt = now
+        }
+    }
+
+    private func dispatch(_ request: HTTPRequest, on connection: Connection) {
+        let keepAlive = request.wantsKeepAlive && drainDeadline == nil
+        if !keepAlive { connection.closeAfterFlush = true }
+        connection.parserPhase = .idle
+        connection.phaseStartedAt = now
+        let sequence = nextSequence(connection)
+        var slot = Connection.Slot(
+            sequence: sequence, isInterim: false, headRequest: request.method == .HEAD, keepAlive: keepAlive,
+            version: request.version, startedAt: now)
+        let context = RequestContext(
+            remoteAddress: connection.remoteAddress, connectionID: connection.id, receivedAtNanoseconds: now)
+        switch state.responder.respond(to: request, context: context) {
+        case .immediate(let response):
+            slot.response = response
+        case .deferred(let promise):
+            let inbox = self.inbox
+            let connectionID = connection.id
+            promise.whenComplete { outcome in
+                inbox.post(.complete(connectionID: connectionID, sequence: sequence, outcome: outcome))
+            }
+        }
+        connection.slots.append(slot)
+    }
+
+    /// A deferred response arrived from another thread (via the inbox).
+    func complete(_ connection: Connection, sequence: UInt64, outcome: ResponsePromise.Outcome) {
+        guard let index = connection.slots.firstIndex(where: { $0.sequence == sequence }),
+            connection.slots[index].response == nil, !connection.slots[index].abandoned
+        else { return }  // already answered by the response timeout
+        switch outcome {
+        case .response(let response): connection.slots[index].response = response
+        case .abandon: connection.slots[index].abandoned = true
+        }
+        flushSlots(connection)
+    }
+
+    /// Answers a protocol error after the responses already owed, then closes.
+    func fail(_ connection: Connection, status: HTTPStatus, response: HTTPResponse) {
+        state.metrics.protocolErrors.labels(String(status.code)).increment()
+        var slot = Connection.Slot(
+            sequence: nextSequence(connection), isInterim: false, headRequest: false, keepAlive: false,
+            version: .http1_1, startedAt: now)
+        slot.response = response
+        connection.slots.removeAll { $0.isInterim }
+        connection.slots.append(slot)
+        connection.closeAfterFlush = true
+    }
+
+    /// Acts on a passed deadline.
+    func timeOut(_ connection: Connection, kind: Connection.Timeout) {
+        switch kind {
+        case .idle, .write, .linger:
+            close(connection)
+        case .header, .body:
+            let message = kind == .header ? "request head not received in time" : "request body not received in time"
+            fail(
+                connection, status: .requestTimeout,
+                response: .error(.requestTimeout, code: "request_timeout", message: message))
+            flushSlots(connection)
+        case .response:
+            for index in connection.slots.indices
+            where connection.slots[index].response == nil && !connection.slots[index].isInterim
+                && !connection.slots[index].abandoned
+                && connection.slots[index].startedAt + ServerState.nanoseconds(configuration.responseTimeout) <= now
+            {
+                connection.slots[index].response = .error(
+                    .serviceUnavailable, code: "response_timeout", message: "the handler did not answer in time")
+            }
+            flushSlots(connection)
+        }
+    }
+}

@@ -1,0 +1,201 @@
+import Dispatch
+import Foundation
+import HTTPCore
+import TimeFormat
+
+/// One event-loop thread: its own epoll set, SO_REUSEPORT listener, connections and timers.
+///
+/// Nothing here is shared: other threads reach the loop only through its `LoopInbox`. The loop sleeps in
+/// epoll_wait until a socket is ready, a message arrives (eventfd) or the nearest deadline passes.
+final class EventLoop {
+    let state: ServerState
+    let configuration: HTTPServerConfiguration
+    let epollFD: Int32
+    var listenerFD: Int32?
+    let inbox: LoopInbox
+    var connections: [UInt64: Connection] = [:]
+    var timers = TimerQueue()
+    var now: UInt64 = DispatchTime.now().uptimeNanoseconds
+    /// The IMF-fixdate for `Date`, re-rendered when the wall-clock second changes.
+    var date = ""
+    private var dateSecond = -1
+    /// Set by a shutdown message: uptime nanoseconds after which remaining connections are force-closed.
+    var drainDeadline: UInt64?
+    /// Reused for every read: a connection only keeps what the parser has not consumed.
+    let readBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)
+
+    init(state: ServerState, epollFD: Int32, listenerFD: Int32, inbox: LoopInbox) throws(SystemCallError) {
+        self.state = state
+        self.configuration = state.configuration
+        self.epollFD = epollFD
+        self.listenerFD = listenerFD
+        self.inbox = inbox
+        try SystemCalls.epollControl(
+            epollFD, SystemCalls.epollAdd, fd: listenerFD, events: SystemCalls.readable,
+            token: ServerState.listenerToken)
+        try SystemCalls.epollControl(
+            epollFD, SystemCalls.epollAdd, fd: inbox.wakeFD, events: SystemCalls.readable,
+            token: ServerState.wakeToken)
+    }
+
+    deinit {
+        readBuffer.deallocate()
+    }
+
+    /// Runs until a shutdown has drained every connection (or its grace period ended).
+    func run() {
+        while true {
+            refreshClock()
+            if let drainDeadline, connections.values.allSatisfy({ $0.lingerDeadline != nil }) || now >= drainDeadline {
+                break
+            }
+            var timeout: Int32 = -1
+            if let next = [timers.nextDeadline, drainDeadline].compactMap({ $0 }).min() {
+                timeout = next <= now ? 0 : Int32(min((next - now) / 1_000_000 + 1, 60_000))
+            }
+            do {
+                _ = try SystemCalls.epollWait(epollFD, capacity: 256, timeoutMilliseconds: timeout) { events, token in
+                    refreshClock()
+                    handle(events: events, token: token)
+                }
+            } catch {
+                state.logger.error("epoll_wait failed", ["error": .string(error.description)])
+                break
+            }
+            refreshClock()
+            fireTimers()
+        }
+        for connection in Array(connections.values) { close(connection) }
+        closeListener()
+        SystemCalls.close(inbox.wakeFD)
+        SystemCalls.close(epollFD)
+    }
+
+    private func refreshClock() {
+        now = DispatchTime.now().uptimeNanoseconds
+        let seconds = Date().timeIntervalSince1970
+        if Int(seconds) != dateSecond {
+            dateSecond = Int(seconds)
+            date = UTCDateTime(unixSeconds: seconds.rounded(.down)).imfFixdate
+        }
+    }
+
+    private func handle(events: UInt32, token: UInt64) {
+        switch token {
+        case ServerState.listenerToken: acceptConnections()
+        case ServerState.wakeToken:
+            SystemCalls.eventFDDrain(inbox.wakeFD)
+            for message in inbox.takeAll() { receive(message) }
+        default:
+            guard let connection = connections[token] else { return }
+            if events & SystemCalls.writable != 0 { writeOutput(connection) }
+            if events & (SystemCalls.readable | SystemCalls.hangUp) != 0, connections[token] != nil {
+                readInput(connection)
+            }
+        }
+    }
+
+    private func receive(_ message: LoopInbox.Message) {
+        switch message {
+        case .complete(let connectionID, let sequence, let outcome):
+            guard let connection = connections[connectionID] else { return }
+            complete(connection, sequence: sequence, outcome: outcome)
+        case .stopAccepting(let done):
+            closeListener()
+            done()
+        case .shutdown(let deadline):
+            closeListener()
+            drainDeadline = deadline
+            for connection in Array(connections.values) where connection.isIdle && connection.lingerDeadline == nil {
+                close(connection)
+            }
+        }
+    }
+
+    private func closeListener() {
+        guard let listenerFD else { return }
+        try? SystemCalls.epollControl(epollFD, SystemCalls.epollDelete, fd: listenerFD, events: 0, token: 0)
+        SystemCalls.close(listenerFD)
+        self.listenerFD = nil
+    }
+
+    /// Accepts what is pending (bounded per wake-up for fairness); over the limit, answers 503 and closes.
+    private func acceptConnections() {
+        guard let listenerFD else { return }
+        for _ in 0..<64 {
+            let accepted: (fd: Int32, remote: String)?
+            do {
+                accepted = try SystemCalls.accept(listenerFD)
+            } catch {
+                state.logger.warning("accept failed", ["error": .string(error.description)])
+                return
+            }
+            guard let (fd, remote) = accepted else { return }
+            let open = state.openConnections.add(1, ordering: .relaxed).newValue
+            let admitted = open <= configuration.maxConnections && drainDeadline == nil
+            if !admitted { state.openConnections.subtract(1, ordering: .relaxed) }
+            let connection = Connection(
+                fd: fd, id: state.nextConnectionID(), remoteAddress: remote, limits: configuration.parserLimits,
+                now: now, counted: admitted)
+            do {
+                try SystemCalls.epollControl(
+                    epollFD, SystemCalls.epollAdd, fd: fd, events: SystemCalls.readable, token: connection.id)
+            } catch {
+                if admitted { state.openConnections.subtract(1, ordering: .relaxed) }
+                SystemCalls.close(fd)
+                continue
+            }
+            connection.interest = SystemCalls.readable
+            connections[connection.id] = connection
+            if admitted {
+                state.metrics.connectionsTotal.increment()
+                state.metrics.connectionsOpen.increment()
+                schedule(connection)
+            } else {
+                state.metrics.connectionsRejected.increment()
+                reject(connection)
+            }
+        }
+    }
+
+    /// Over the connection limit: a 503 in the error envelope, then a lingering close.
+    private func reject(_ connection: Connection) {
+        connection.closeAfterFlush = true
+        HTTPResponseSerializer.write(
+            .error(.serviceUnavailable, code: "too_many_connections", message: "connection limit reached"),
+            version: .http1_1, keepAlive: false, headRequest: false, date: date, into: &connection.output)
+        connection.writeStartedAt = now
+        writeOutput(connection)
+    }
+
+    /// Pops every due timer; a connection whose deadline moved later is re-queued, otherwise it times out.
+    private func fireTimers() {
+        while let due = timers.popDue(now: now) {
+            guard let connection = connections[due.connectionID] else { continue }
+            if connection.scheduledDeadline == due.deadline { connection.scheduledDeadline = nil }
+            let deadline = connection.deadline(configuration)
+            if deadline.at <= now {
+                timeOut(connection, kind: deadline.kind)
+            } else {
+                schedule(connection)
+            }
+        }
+    }
+
+    /// Queues the connection's current deadline if it is earlier than what is already queued.
+    func schedule(_ connection: Connection) {
+        let deadline = connection.deadline(configuration).at
+        if let scheduled = connection.scheduledDeadline, scheduled <= deadline { return }
+        connection.scheduledDeadline = deadline
+        timers.schedule(deadline, connectionID: connection.id)
+    }
+
+    func close(_ connection: Connection) {
+        guard connections.removeValue(forKey: connection.id) != nil else { return }
+        SystemCalls.close(connection.fd)
+        if connection.counted {
+            state.openConnections.subtract(1, ordering: .relaxed)
+            state.metrics.connectionsOpen.decrement()
+        }
+    }
+}

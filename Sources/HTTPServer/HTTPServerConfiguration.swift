@@ -1,0 +1,40 @@
+import Foundation
+import HTTPCore
+
+/// Every limit and timeout of the server in one value, each with a production default.
+public struct HTTPServerConfiguration: Sendable {
+    /// "::" is dual-stack IPv6+IPv4; "0.0.0.0", "127.0.0.1" and "::1" work as usual. Numeric hosts only.
+    public var host: String = "0.0.0.0"
+    /// 0 binds an ephemeral port (see `HTTPServer.localPort`).
+    public var port: Int = 8080
+    public var eventLoopCount: Int
+    public var backlog: Int32 = 1024
+    /// Beyond this many open connections new ones are answered 503 and closed.
+    public var maxConnections: Int = 4096
+    public var maxHeaderBytes: Int = 16 * 1024
+    public var maxHeaderCount: Int = 100
+    public var maxRequestLineBytes: Int = 8 * 1024
+    public var maxBodyBytes: Int = 1 << 20
+    /// Responses pending per connection before the server stops reading from it.
+    public var maxPipelinedRequests: Int = 32
+    /// Seconds from the first byte of a request to the end of its head.
+    public var headerReadTimeout: Double = 10
+    /// Seconds a keep-alive connection may sit idle between requests.
+    public var idleTimeout: Double = 60
+    /// Seconds for the whole body to arrive once the head is complete.
+    public var bodyReadTimeout: Double = 30
+    /// Seconds a response may take to drain into a slow reader.
+    public var writeTimeout: Double = 30
+    /// Seconds a deferred response may take before the server answers 503 in its place.
+    public var responseTimeout: Double = 30
+
+    public init() {
+        eventLoopCount = max(1, ProcessInfo.processInfo.activeProcessorCount)
+    }
+
+    var parserLimits: HTTPParserLimits {
+        HTTPParserLimits(
+            maxRequestLineBytes: maxRequestLineBytes, maxHeaderBytes: maxHeaderBytes, maxHeaderCount: maxHeaderCount,
+            maxBodyBytes: maxBodyBytes)
+    }
+}

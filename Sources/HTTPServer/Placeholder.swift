@@ -1,2 +1,0 @@
-/// Placeholder until the HTTPServer module lands.
-enum HTTPServerModule {}

@@ -1,0 +1,14 @@
+/// What a route handler knows besides the request: connection facts and the matched route.
+public struct RouteContext: Sendable {
+    public let request: RequestContext
+    /// Percent-decoded `{param}` values.
+    public let parameters: [String: String]
+    /// The matched route template, e.g. "/v1/models/{name}/predict".
+    public let template: String
+
+    public init(request: RequestContext, parameters: [String: String], template: String) {
+        self.request = request
+        self.parameters = parameters
+        self.template = template
+    }
+}

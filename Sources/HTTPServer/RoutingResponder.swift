@@ -1,0 +1,86 @@
+import Dispatch
+import HTTPCore
+import Log
+import Metrics
+
+/// A route handler: runs on an event-loop thread, so it must not block (see `HTTPResponder`).
+public typealias RouteHandler = @Sendable (HTTPRequest, RouteContext) -> ResponseFuture
+
+/// The routing and instrumentation layer every riskd endpoint goes through.
+///
+/// It answers 404 and 405 in the error envelope, serves HEAD with the GET handler, and measures every
+/// request once, in one place: a latency histogram labelled by route template (never the raw path, to
+/// bound cardinality), method and status; an in-flight gauge; and a `Server-Timing` header.
+public final class RoutingResponder: HTTPResponder {
+    private let router: Router<RouteHandler>
+    private let logger: Logger
+    private let durations: MetricFamily<Histogram>
+    private let inFlight: Gauge
+
+    public init(router: Router<RouteHandler>, metrics: MetricsRegistry, logger: Logger) {
+        self.router = router
+        self.logger = logger
+        durations = metrics.histogramFamily(
+            "riskd_http_request_duration_seconds", help: "Time from a complete request to its response.",
+            labelNames: ["route", "method", "status"])
+        inFlight = metrics.gauge("riskd_http_requests_in_flight", help: "Requests being handled.")
+    }
+
+    public func respond(to request: HTTPRequest, context: RequestContext) -> ResponseFuture {
+        let started = DispatchTime.now().uptimeNanoseconds
+        let route: String
+        let future: ResponseFuture
+        switch router.match(request.method, path: request.path) {
+        case .found(let handler, let parameters, let template):
+            route = template
+            inFlight.increment()
+            future = handler(request, RouteContext(request: context, parameters: parameters, template: template))
+        case .methodNotAllowed(let allowed, let template):
+            route = template
+            inFlight.increment()
+            var response = HTTPResponse.error(
+                .methodNotAllowed, code: "method_not_allowed", message: "\(request.method) is not allowed here")
+            response.headers.set("Allow", allowed.map(\.rawValue).joined(separator: ", "))
+            future = .immediate(response)
+        case .notFound:
+            route = "unmatched"
+            inFlight.increment()
+            future = .immediate(.error(.notFound, code: "not_found", message: "no route for \(request.path)"))
+        }
+        let method = HTTPMethod.standard.contains(request.method) ? request.method.rawValue : "other"
+        switch future {
+        case .immediate(let response):
+            return .immediate(finish(response, route: route, method: method, started: started))
+        case .deferred(let inner):
+            let outer = ResponsePromise()
+            inner.whenComplete { [self] outcome in
+                switch outcome {
+                case .response(let response):
+                    outer.fulfill(finish(response, route: route, method: method, started: started))
+                case .abandon:
+                    _ = finish(
+                        .error(.internalServerError, code: "abandoned", message: ""), route: route,
+                        method: method, started: started)
+                    outer.abandonConnection()
+                }
+            }
+            return .deferred(outer)
+        }
+    }
+
+    /// Records the measurements and stamps `Server-Timing: app;dur=<ms>`.
+    private func finish(_ response: HTTPResponse, route: String, method: String, started: UInt64) -> HTTPResponse {
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds &- started) / 1e9
+        inFlight.decrement()
+        durations.labels(route, method, String(response.status.code)).observe(seconds)
+        if response.status.code >= 500 {
+            logger.warning(
+                "request failed",
+                ["route": .string(route), "method": .string(method), "status": .number(Double(response.status.code))])
+        }
+        var stamped = response
+        let milliseconds = (seconds * 1e6).rounded() / 1e3
+        stamped.headers.add("Server-Timing", "app;dur=\(milliseconds)")
+        return stamped
+    }
+}

@@ -1,2 +1,0 @@
-/// Placeholder until the RiskdTesting module lands.
-enum RiskdTestingModule {}

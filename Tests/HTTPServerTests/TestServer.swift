@@ -1,0 +1,47 @@
+import Dispatch
+import HTTPCore
+import HTTPServer
+import Log
+import Metrics
+
+/// A real server on 127.0.0.1:0 with a few routes that exercise immediate and deferred responses.
+final class TestServer {
+    let server: HTTPServer
+    let metrics = MetricsRegistry()
+    let logs = RecordingLogSink()
+
+    init(host: String = "127.0.0.1", configure: (inout HTTPServerConfiguration) -> Void = { _ in }) throws {
+        var configuration = HTTPServerConfiguration()
+        configuration.host = host
+        configuration.port = 0
+        configuration.eventLoopCount = 2
+        configure(&configuration)
+        var router = Router<RouteHandler>()
+        router.add(.GET, "/livez") { _, _ in .immediate(.text(.ok, "ok")) }
+        router.add(.POST, "/echo") { request, _ in .immediate(HTTPResponse(status: .ok, body: request.body)) }
+        router.add(.GET, "/items/{id}") { _, context in
+            .immediate(.text(.ok, "item \(context.parameters["id"] ?? "")"))
+        }
+        router.add(.GET, "/slow/{milliseconds}") { _, context in
+            let promise = ResponsePromise()
+            let delay = Int(context.parameters["milliseconds"] ?? "") ?? 0
+            DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(delay)) {
+                promise.fulfill(.text(.ok, "slept \(delay)"))
+            }
+            return .deferred(promise)
+        }
+        router.add(.GET, "/never") { _, _ in .deferred(ResponsePromise()) }
+        let logger = Logger(label: "test", level: .debug, sink: logs)
+        server = HTTPServer(
+            configuration: configuration,
+            responder: RoutingResponder(router: router, metrics: metrics, logger: logger), logger: logger,
+            metrics: metrics)
+        try server.start()
+    }
+
+    var port: Int { server.localPort }
+
+    deinit {
+        server.shutdown(gracePeriod: 0.2)
+    }
+}
