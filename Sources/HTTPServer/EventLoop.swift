@@ -44,18 +44,19 @@ final class EventLoop {
 
     /// Runs until a shutdown has drained every connection (or its grace period ended).
     func run() {
-        while true {
-            refreshClock()
-            if let drainDeadline, connections.values.allSatisfy({ $0.lingerDeadline != nil }) || now >= drainDeadline {
-                break
-            }
+        refreshClock()
+        while !drained {
             var timeout: Int32 = -1
             if let next = [timers.nextDeadline, drainDeadline].compactMap({ $0 }).min() {
                 timeout = next <= now ? 0 : Int32(min((next - now) / 1_000_000 + 1, 60_000))
             }
             do {
+                var clockFresh = false
                 _ = try SystemCalls.epollWait(epollFD, capacity: 256, timeoutMilliseconds: timeout) { events, token in
-                    refreshClock()
+                    if !clockFresh {  // once per batch, after the wait
+                        refreshClock()
+                        clockFresh = true
+                    }
                     handle(events: events, token: token)
                 }
             } catch {
@@ -67,8 +68,14 @@ final class EventLoop {
         }
         for connection in Array(connections.values) { close(connection) }
         closeListener()
-        SystemCalls.close(inbox.wakeFD)
+        for case .stopAccepting(let done) in inbox.close() { done() }
         SystemCalls.close(epollFD)
+    }
+
+    /// Draining is over once only lingering connections remain, or the grace period has passed.
+    private var drained: Bool {
+        guard let drainDeadline else { return false }
+        return now >= drainDeadline || connections.values.allSatisfy { $0.lingerDeadline != nil }
     }
 
     private func refreshClock() {

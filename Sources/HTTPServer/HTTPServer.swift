@@ -89,7 +89,7 @@ public final class HTTPServer: Sendable {
         let done = DispatchGroup()
         for inbox in inboxes {
             done.enter()
-            inbox.post(.stopAccepting(done: { done.leave() }))
+            if !inbox.post(.stopAccepting(done: { done.leave() })) { done.leave() }
         }
         _ = done.wait(timeout: .now() + 5)
     }

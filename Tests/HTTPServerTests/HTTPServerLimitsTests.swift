@@ -69,6 +69,15 @@ func eventually(timeout: Double = 3, _ condition: () -> Bool) -> Bool {
         #expect(client.isClosedByPeer(within: 2))
     }
 
+    @Test func headerTimeoutStartsAtTheFirstByteNotAtConnect() throws {
+        let server = try TestServer { $0.headerReadTimeout = 0.3 }
+        let client = try TestHTTPClient(port: server.port)
+        #expect(!client.isClosedByPeer(within: 0.5))
+        #expect(try client.request("GET", "/livez").status == 200)
+        #expect(!client.isClosedByPeer(within: 0.5))
+        #expect(try client.request("GET", "/livez").status == 200)
+    }
+
     @Test func slowBodyGets408AndClose() throws {
         let server = try TestServer { $0.bodyReadTimeout = 0.3 }
         let client = try TestHTTPClient(port: server.port)
