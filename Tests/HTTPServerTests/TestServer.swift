@@ -30,6 +30,7 @@ final class TestServer {
             }
             return .deferred(promise)
         }
+        router.add(.GET, "/whoami") { _, context in .immediate(.text(.ok, context.request.remoteAddress)) }
         router.add(.GET, "/never") { _, _ in .deferred(ResponsePromise()) }
         let logger = Logger(label: "test", level: .debug, sink: logs)
         server = HTTPServer(
