@@ -94,6 +94,15 @@ func eventually(timeout: Double = 3, _ condition: () -> Bool) -> Bool {
         #expect(eventually { server.server.openConnections == 0 })
     }
 
+    @Test func readerThatStopsReadingIsDisconnectedAfterTheWriteTimeout() throws {
+        let server = try TestServer { $0.writeTimeout = 0.3 }
+        let client = try TestHTTPClient(port: server.port)
+        // Far more than the loopback socket buffers hold, and the client never reads it.
+        try client.send("GET /bytes/64000000 HTTP/1.1\r\nHost: h\r\n\r\n")
+        #expect(eventually { server.server.openConnections == 1 })
+        #expect(eventually(timeout: 5) { server.server.openConnections == 0 })
+    }
+
     @Test func unansweredDeferredResponseBecomes503() throws {
         let server = try TestServer { $0.responseTimeout = 0.3 }
         let client = try TestHTTPClient(port: server.port)
