@@ -50,6 +50,15 @@ func eventually(timeout: Double = 3, _ condition: () -> Bool) -> Bool {
         #expect(exposition.contains("riskd_http_protocol_errors_total{status=\"\(status)\"} 1"))
     }
 
+    @Test func binaryGarbageGets400AndTheServerKeepsServing() throws {
+        let server = try TestServer()
+        let client = try TestHTTPClient(port: server.port)
+        try client.send((0...255).map { UInt8($0) } + Array("\r\n\r\n".utf8))
+        #expect(try client.readResponse().status == 400)
+        #expect(client.isClosedByPeer(within: 2))
+        #expect(try httpRequest(port: server.port, "GET", "/livez").status == 200)
+    }
+
     @Test func errorComesAfterEarlierPipelinedResponses() throws {
         let server = try TestServer()
         let client = try TestHTTPClient(port: server.port)
