@@ -41,8 +41,12 @@ extension HTTPRequestParser {
         var size = 0
         var index = line.startIndex
         while index < line.endIndex, let digit = ASCII.hexValue(line[index]) {
-            size = size * 16 + Int(digit)
-            if size > limits.maxBodyBytes - head.body.count { throw Self.contentTooLarge }
+            let (shifted, multiplyOverflow) = size.multipliedReportingOverflow(by: 16)
+            let (next, addOverflow) = shifted.addingReportingOverflow(Int(digit))
+            guard !multiplyOverflow, !addOverflow, next <= limits.maxBodyBytes - head.body.count else {
+                throw Self.contentTooLarge
+            }
+            size = next
             index += 1
         }
         guard index > line.startIndex else { throw .bad("invalid chunk size") }

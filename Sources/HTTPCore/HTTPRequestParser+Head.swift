@@ -79,6 +79,9 @@ extension HTTPRequestParser {
             let length = try contentLength(lengths)
             state = length == 0 ? .requestLine : .fixedBody(remaining: length)
         } else if [HTTPMethod.POST, .PUT, .PATCH].contains(head.method) {
+            // RFC 9112 §6.3 would read this as an empty body; RFC 9110 §15.5.12 lets a server require a
+            // length instead. riskd's POST/PUT/PATCH routes all take a body, so an unframed one is far more
+            // likely a broken client than an intentionally empty request, and 411 says exactly what is wrong.
             throw HTTPParseError(.lengthRequired, code: "length_required", "Content-Length or chunked body required")
         } else {
             state = .requestLine

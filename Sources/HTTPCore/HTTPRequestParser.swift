@@ -93,7 +93,8 @@ public struct HTTPRequestParser: Sendable {
                 let room = limits.maxHeaderBytes - head.fieldBytes
                 guard let line = try nextLine(limit: room, overflow: Self.headersTooLarge) else { return nil }
                 if !line.isEmpty {
-                    head.headers.add(contentsOf: try parseField(line))
+                    let (name, value) = try parseField(line)
+                    head.headers.add(name, value)
                     continue
                 }
                 if let event = try finishHead() { return event }
@@ -137,10 +138,4 @@ public struct HTTPRequestParser: Sendable {
     static let headersTooLarge = HTTPParseError(
         .requestHeaderFieldsTooLarge, code: "header_fields_too_large", "header fields too large")
     static let contentTooLarge = HTTPParseError(.contentTooLarge, code: "content_too_large", "body too large")
-}
-
-extension HTTPHeaders {
-    mutating func add(contentsOf field: (String, String)) {
-        add(field.0, field.1)
-    }
 }

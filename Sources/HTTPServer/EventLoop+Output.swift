@@ -5,6 +5,7 @@ extension EventLoop {
     func flushSlots(_ connection: Connection) {
         guard connections[connection.id] != nil else { return }
         while let slot = connection.slots.first {
+            if !connection.hasPendingOutput { connection.writeStartedAt = now }
             if slot.isInterim {
                 connection.output += HTTPResponseSerializer.continueResponse
                 connection.slots.removeFirst()
@@ -16,7 +17,6 @@ extension EventLoop {
             }
             guard let response = slot.response else { break }
             connection.slots.removeFirst()
-            if connection.output.isEmpty { connection.writeStartedAt = now }
             let keepAlive = slot.keepAlive && drainDeadline == nil
             HTTPResponseSerializer.write(
                 response, version: slot.version, keepAlive: keepAlive, headRequest: slot.headRequest, date: date,

@@ -21,6 +21,11 @@ final class EventLoop {
     private var dateSecond = -1
     /// Set by a shutdown message: uptime nanoseconds after which remaining connections are force-closed.
     var drainDeadline: UInt64?
+    /// Connections over the limit still being answered 503; beyond `maxRejecting` they are closed unanswered.
+    var rejecting = 0
+    static let maxRejecting = 256
+    /// After an accept failure (e.g. EMFILE) the listener is paused until then, instead of spinning on it.
+    var acceptPausedUntil: UInt64?
     /// Reused for every read: a connection only keeps what the parser has not consumed.
     let readBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)
 
@@ -44,18 +49,19 @@ final class EventLoop {
 
     /// Runs until a shutdown has drained every connection (or its grace period ended).
     func run() {
-        while true {
-            refreshClock()
-            if let drainDeadline, connections.values.allSatisfy({ $0.lingerDeadline != nil }) || now >= drainDeadline {
-                break
-            }
+        refreshClock()
+        while !drained {
             var timeout: Int32 = -1
-            if let next = [timers.nextDeadline, drainDeadline].compactMap({ $0 }).min() {
+            if let next = [timers.nextDeadline, drainDeadline, acceptPausedUntil].compactMap({ $0 }).min() {
                 timeout = next <= now ? 0 : Int32(min((next - now) / 1_000_000 + 1, 60_000))
             }
             do {
+                var clockFresh = false
                 _ = try SystemCalls.epollWait(epollFD, capacity: 256, timeoutMilliseconds: timeout) { events, token in
-                    refreshClock()
+                    if !clockFresh {  // once per batch, after the wait
+                        refreshClock()
+                        clockFresh = true
+                    }
                     handle(events: events, token: token)
                 }
             } catch {
@@ -64,11 +70,18 @@ final class EventLoop {
             }
             refreshClock()
             fireTimers()
+            resumeAcceptingIfDue()
         }
         for connection in Array(connections.values) { close(connection) }
         closeListener()
-        SystemCalls.close(inbox.wakeFD)
+        for case .stopAccepting(let done) in inbox.close() { done() }
         SystemCalls.close(epollFD)
+    }
+
+    /// Draining is over once only lingering connections remain, or the grace period has passed.
+    private var drained: Bool {
+        guard let drainDeadline else { return false }
+        return now >= drainDeadline || connections.values.allSatisfy { $0.lingerDeadline != nil }
     }
 
     private func refreshClock() {
@@ -127,13 +140,21 @@ final class EventLoop {
             do {
                 accepted = try SystemCalls.accept(listenerFD)
             } catch {
-                state.logger.warning("accept failed", ["error": .string(error.description)])
+                state.logger.warning("accept failed; pausing accepts", ["error": .string(error.description)])
+                pauseAccepting()
                 return
             }
             guard let (fd, remote) = accepted else { return }
             let open = state.openConnections.add(1, ordering: .relaxed).newValue
             let admitted = open <= configuration.maxConnections && drainDeadline == nil
-            if !admitted { state.openConnections.subtract(1, ordering: .relaxed) }
+            if !admitted {
+                state.openConnections.subtract(1, ordering: .relaxed)
+                state.metrics.connectionsRejected.increment()
+                guard rejecting < Self.maxRejecting else {
+                    SystemCalls.close(fd)
+                    continue
+                }
+            }
             let connection = Connection(
                 fd: fd, id: state.nextConnectionID(), remoteAddress: remote, limits: configuration.parserLimits,
                 now: now, counted: admitted)
@@ -152,10 +173,26 @@ final class EventLoop {
                 state.metrics.connectionsOpen.increment()
                 schedule(connection)
             } else {
-                state.metrics.connectionsRejected.increment()
+                rejecting += 1
                 reject(connection)
             }
         }
+    }
+
+    private func pauseAccepting() {
+        guard let listenerFD, acceptPausedUntil == nil else { return }
+        try? SystemCalls.epollControl(
+            epollFD, SystemCalls.epollModify, fd: listenerFD, events: 0, token: ServerState.listenerToken)
+        acceptPausedUntil = now + 100_000_000
+    }
+
+    private func resumeAcceptingIfDue() {
+        guard let until = acceptPausedUntil, now >= until else { return }
+        acceptPausedUntil = nil
+        guard let listenerFD else { return }
+        try? SystemCalls.epollControl(
+            epollFD, SystemCalls.epollModify, fd: listenerFD, events: SystemCalls.readable,
+            token: ServerState.listenerToken)
     }
 
     /// Over the connection limit: a 503 in the error envelope, then a lingering close.
@@ -196,6 +233,8 @@ final class EventLoop {
         if connection.counted {
             state.openConnections.subtract(1, ordering: .relaxed)
             state.metrics.connectionsOpen.decrement()
+        } else {
+            rejecting -= 1
         }
     }
 }

@@ -26,7 +26,7 @@ public final class HTTPServer: Sendable {
         configuration: HTTPServerConfiguration, responder: any HTTPResponder, logger: Logger, metrics: MetricsRegistry
     ) {
         state = ServerState(
-            configuration: configuration, responder: responder, logger: logger,
+            configuration: configuration.sanitized, responder: responder, logger: logger,
             metrics: ServerMetrics(registry: metrics))
     }
 
@@ -38,7 +38,7 @@ public final class HTTPServer: Sendable {
         var loops: [(listener: Int32, epoll: Int32, inbox: LoopInbox)] = []
         var port = configuration.port
         do {
-            for _ in 0..<max(1, configuration.eventLoopCount) {
+            for _ in 0..<configuration.eventLoopCount {
                 let listener = try SystemCalls.listen(
                     host: configuration.host, port: port, backlog: configuration.backlog)
                 opened.append(listener.fd)
@@ -89,7 +89,7 @@ public final class HTTPServer: Sendable {
         let done = DispatchGroup()
         for inbox in inboxes {
             done.enter()
-            inbox.post(.stopAccepting(done: { done.leave() }))
+            if !inbox.post(.stopAccepting(done: { done.leave() })) { done.leave() }
         }
         _ = done.wait(timeout: .now() + 5)
     }

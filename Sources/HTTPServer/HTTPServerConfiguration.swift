@@ -32,6 +32,17 @@ public struct HTTPServerConfiguration: Sendable {
         eventLoopCount = max(1, ProcessInfo.processInfo.activeProcessorCount)
     }
 
+    /// The configuration with every count at least 1, so a zero from a config file cannot wedge a loop.
+    var sanitized: HTTPServerConfiguration {
+        var copy = self
+        copy.eventLoopCount = max(1, eventLoopCount)
+        copy.maxConnections = max(1, maxConnections)
+        copy.maxPipelinedRequests = max(1, maxPipelinedRequests)
+        copy.maxHeaderCount = max(1, maxHeaderCount)
+        copy.maxBodyBytes = max(0, maxBodyBytes)
+        return copy
+    }
+
     var parserLimits: HTTPParserLimits {
         HTTPParserLimits(
             maxRequestLineBytes: maxRequestLineBytes, maxHeaderBytes: maxHeaderBytes, maxHeaderCount: maxHeaderCount,

@@ -28,25 +28,8 @@ public final class RoutingResponder: HTTPResponder {
 
     public func respond(to request: HTTPRequest, context: RequestContext) -> ResponseFuture {
         let started = DispatchTime.now().uptimeNanoseconds
-        let route: String
-        let future: ResponseFuture
-        switch router.match(request.method, path: request.path) {
-        case .found(let handler, let parameters, let template):
-            route = template
-            inFlight.increment()
-            future = handler(request, RouteContext(request: context, parameters: parameters, template: template))
-        case .methodNotAllowed(let allowed, let template):
-            route = template
-            inFlight.increment()
-            var response = HTTPResponse.error(
-                .methodNotAllowed, code: "method_not_allowed", message: "\(request.method) is not allowed here")
-            response.headers.set("Allow", allowed.map(\.rawValue).joined(separator: ", "))
-            future = .immediate(response)
-        case .notFound:
-            route = "unmatched"
-            inFlight.increment()
-            future = .immediate(.error(.notFound, code: "not_found", message: "no route for \(request.path)"))
-        }
+        inFlight.increment()
+        let (route, future) = route(request, context: context)
         let method = HTTPMethod.standard.contains(request.method) ? request.method.rawValue : "other"
         switch future {
         case .immediate(let response):
@@ -58,9 +41,7 @@ public final class RoutingResponder: HTTPResponder {
                 case .response(let response):
                     outer.fulfill(finish(response, route: route, method: method, started: started))
                 case .abandon:
-                    _ = finish(
-                        .error(.internalServerError, code: "abandoned", message: ""), route: route,
-                        method: method, started: started)
+                    observe(route: route, method: method, status: "abandoned", started: started)
                     outer.abandonConnection()
                 }
             }
@@ -68,11 +49,31 @@ public final class RoutingResponder: HTTPResponder {
         }
     }
 
+    /// The matched template (or "unmatched") and the handler's answer, or a 404/405/501 in the envelope.
+    private func route(_ request: HTTPRequest, context: RequestContext) -> (String, ResponseFuture) {
+        guard HTTPMethod.standard.contains(request.method) else {
+            let message = "method \(request.method) is not implemented"
+            return ("unmatched", .immediate(.error(.notImplemented, code: "not_implemented", message: message)))
+        }
+        switch router.match(request.method, path: request.path) {
+        case .found(let handler, let parameters, let template):
+            let routeContext = RouteContext(request: context, parameters: parameters, template: template)
+            return (template, handler(request, routeContext))
+        case .methodNotAllowed(let allowed, let template):
+            var response = HTTPResponse.error(
+                .methodNotAllowed, code: "method_not_allowed", message: "\(request.method) is not allowed here")
+            response.headers.set("Allow", allowed.map(\.rawValue).joined(separator: ", "))
+            return (template, .immediate(response))
+        case .notFound:
+            return (
+                "unmatched", .immediate(.error(.notFound, code: "not_found", message: "no route for \(request.path)"))
+            )
+        }
+    }
+
     /// Records the measurements and stamps `Server-Timing: app;dur=<ms>`.
     private func finish(_ response: HTTPResponse, route: String, method: String, started: UInt64) -> HTTPResponse {
-        let seconds = Double(DispatchTime.now().uptimeNanoseconds &- started) / 1e9
-        inFlight.decrement()
-        durations.labels(route, method, String(response.status.code)).observe(seconds)
+        let seconds = observe(route: route, method: method, status: String(response.status.code), started: started)
         if response.status.code >= 500 {
             logger.warning(
                 "request failed",
@@ -82,5 +83,14 @@ public final class RoutingResponder: HTTPResponder {
         let milliseconds = (seconds * 1e6).rounded() / 1e3
         stamped.headers.add("Server-Timing", "app;dur=\(milliseconds)")
         return stamped
+    }
+
+    /// Ends the in-flight count and observes the latency; returns it in seconds.
+    @discardableResult
+    private func observe(route: String, method: String, status: String, started: UInt64) -> Double {
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds &- started) / 1e9
+        inFlight.decrement()
+        durations.labels(route, method, status).observe(seconds)
+        return seconds
     }
 }

@@ -115,7 +115,8 @@ enum SystemCalls {
         }
         var one: Int32 = 1
         setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
-        let (host, port) = describe(storage)
+        var (host, port) = describe(storage)
+        if host.hasPrefix("::ffff:") && host.contains(".") { host.removeFirst(7) }  // IPv4 on a dual-stack socket
         return (fd, host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)")
     }
 

@@ -10,6 +10,7 @@ import Synchronization
 ///
 /// Tests of outbound clients talk to it over real sockets instead of mocking our own client.
 public final class FakeUpstream: Sendable {
+    /// What to do with one request, chosen by the test from the request and its index.
     public enum Behaviour: Sendable {
         case respond(status: Int, body: String)
         /// Answers late without blocking the event loop (deferred, fulfilled from a dispatch queue).

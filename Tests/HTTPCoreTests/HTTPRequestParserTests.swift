@@ -188,6 +188,15 @@ struct ParseOutcome {
         #expect(outcome.error?.status.code == status, "\(body.prefix(40).debugDescription)")
     }
 
+    @Test func chunkSizeOverflowIsRejectedEvenWithoutABodyLimit() {
+        let limits = HTTPParserLimits(maxBodyBytes: Int.max)
+        for size in ["7FFFFFFFFFFFFFFF0", "FFFFFFFFFFFFFFFFF", String(repeating: "f", count: 40)] {
+            let outcome = ParseOutcome(
+                "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n\(size)\r\n", limits: limits)
+            #expect(outcome.error?.status.code == 413, "\(size)")
+        }
+    }
+
     @Test func acceptsChunkExtensionsWithWhitespace() {
         let outcome = ParseOutcome(
             "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: Chunked\r\n\r\n2 ; a = b ;c\r\nok\r\n0\r\n\r\n")

@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import Glibc
 import HTTPCore
 import HTTPServer
 import RiskdTesting
@@ -50,6 +51,13 @@ import Testing
     }
 
     @Test func thousandIdleConnectionsDoNotDelayARequest() throws {
+        // Both ends live in this process: make sure 2,000+ descriptors are allowed.
+        var limit = rlimit()
+        getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
+        if limit.rlim_cur < 4096 {
+            limit.rlim_cur = min(4096, limit.rlim_max)
+            setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
+        }
         let server = try TestServer()
         let idle = try (0..<1000).map { _ in try TestHTTPClient(port: server.port) }
         #expect(eventually(timeout: 5) { server.server.openConnections == 1000 })

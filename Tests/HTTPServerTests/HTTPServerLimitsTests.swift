@@ -50,6 +50,15 @@ func eventually(timeout: Double = 3, _ condition: () -> Bool) -> Bool {
         #expect(exposition.contains("riskd_http_protocol_errors_total{status=\"\(status)\"} 1"))
     }
 
+    @Test func binaryGarbageGets400AndTheServerKeepsServing() throws {
+        let server = try TestServer()
+        let client = try TestHTTPClient(port: server.port)
+        try client.send((0...255).map { UInt8($0) } + Array("\r\n\r\n".utf8))
+        #expect(try client.readResponse().status == 400)
+        #expect(client.isClosedByPeer(within: 2))
+        #expect(try httpRequest(port: server.port, "GET", "/livez").status == 200)
+    }
+
     @Test func errorComesAfterEarlierPipelinedResponses() throws {
         let server = try TestServer()
         let client = try TestHTTPClient(port: server.port)
@@ -69,6 +78,15 @@ func eventually(timeout: Double = 3, _ condition: () -> Bool) -> Bool {
         #expect(client.isClosedByPeer(within: 2))
     }
 
+    @Test func headerTimeoutStartsAtTheFirstByteNotAtConnect() throws {
+        let server = try TestServer { $0.headerReadTimeout = 0.3 }
+        let client = try TestHTTPClient(port: server.port)
+        #expect(!client.isClosedByPeer(within: 0.5))
+        #expect(try client.request("GET", "/livez").status == 200)
+        #expect(!client.isClosedByPeer(within: 0.5))
+        #expect(try client.request("GET", "/livez").status == 200)
+    }
+
     @Test func slowBodyGets408AndClose() throws {
         let server = try TestServer { $0.bodyReadTimeout = 0.3 }
         let client = try TestHTTPClient(port: server.port)
@@ -83,6 +101,15 @@ func eventually(timeout: Double = 3, _ condition: () -> Bool) -> Bool {
         #expect(try client.request("GET", "/livez").status == 200)
         #expect(client.isClosedByPeer(within: 3))
         #expect(eventually { server.server.openConnections == 0 })
+    }
+
+    @Test func readerThatStopsReadingIsDisconnectedAfterTheWriteTimeout() throws {
+        let server = try TestServer { $0.writeTimeout = 0.3 }
+        let client = try TestHTTPClient(port: server.port)
+        // Far more than the loopback socket buffers hold, and the client never reads it.
+        try client.send("GET /bytes/64000000 HTTP/1.1\r\nHost: h\r\n\r\n")
+        #expect(eventually { server.server.openConnections == 1 })
+        #expect(eventually(timeout: 5) { server.server.openConnections == 0 })
     }
 
     @Test func unansweredDeferredResponseBecomes503() throws {

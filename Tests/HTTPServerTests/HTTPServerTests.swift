@@ -106,15 +106,30 @@ import Testing
         #expect(try client.request("GET", "/livez").status == 200)
     }
 
+    @Test func unknownMethodIs501() throws {
+        let server = try TestServer()
+        let response = try httpRequest(port: server.port, "BREW", "/livez")
+        #expect(response.status == 501)
+        #expect(response.errorCode == "not_implemented")
+    }
+
+    @Test func reportsTheRemoteAddress() throws {
+        let server = try TestServer()
+        #expect(try httpRequest(port: server.port, "GET", "/whoami").text.hasPrefix("127.0.0.1:"))
+    }
+
     @Test func servesIPv6Loopback() throws {
         let server = try TestServer(host: "::1")
         let client = try TestHTTPClient(port: server.port, host: "::1")
         #expect(try client.request("GET", "/livez").status == 200)
+        #expect(try client.request("GET", "/whoami").text.hasPrefix("[::1]:"))
     }
 
     @Test func dualStackServesIPv4AndIPv6() throws {
         let server = try TestServer(host: "::")
         #expect(try TestHTTPClient(port: server.port, host: "::1").request("GET", "/livez").status == 200)
-        #expect(try TestHTTPClient(port: server.port, host: "127.0.0.1").request("GET", "/livez").status == 200)
+        let ipv4 = try TestHTTPClient(port: server.port, host: "127.0.0.1")
+        #expect(try ipv4.request("GET", "/livez").status == 200)
+        #expect(try ipv4.request("GET", "/whoami").text.hasPrefix("127.0.0.1:"))
     }
 }

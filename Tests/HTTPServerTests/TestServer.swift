@@ -30,6 +30,11 @@ final class TestServer {
             }
             return .deferred(promise)
         }
+        router.add(.GET, "/whoami") { _, context in .immediate(.text(.ok, context.request.remoteAddress)) }
+        router.add(.GET, "/bytes/{count}") { _, context in
+            let count = Int(context.parameters["count"] ?? "") ?? 0
+            return .immediate(HTTPResponse(status: .ok, body: [UInt8](repeating: 0x61, count: count)))
+        }
         router.add(.GET, "/never") { _, _ in .deferred(ResponsePromise()) }
         let logger = Logger(label: "test", level: .debug, sink: logs)
         server = HTTPServer(
