@@ -35,7 +35,8 @@ let package = Package(
         // Platform and integration layers.
         .target(name: "HTTPServer", dependencies: ["HTTPCore", "CLinux", "Log", "Metrics"]),
         .target(name: "Crypto", dependencies: ["CCrypto"]),
-        .target(name: "Registry", dependencies: ["Inference", "Features", "Crypto", "JSON", "Log", "Metrics"]),
+        .target(
+            name: "Registry", dependencies: ["Inference", "Features", "Crypto", "JSON", "Log", "Metrics", "TimeFormat"]),
         .target(name: "Monitoring", dependencies: ["JSON", "Metrics"]),
         .target(name: "Outbound", dependencies: ["CCurl", "Log"]),
         .target(name: "Alerting", dependencies: ["Outbound", "Crypto", "JSON", "Log", "Metrics"]),
@@ -43,7 +44,7 @@ let package = Package(
             name: "RiskService",
             dependencies: [
                 "HTTPServer", "HTTPCore", "JSON", "Registry", "Features", "Inference", "Monitoring", "Alerting",
-                "Crypto", "Log", "Metrics",
+                "Crypto", "Log", "Metrics", "TimeFormat",
             ],
             resources: [.copy("Resources/openapi.yaml")]),
         // Test support: raw-socket client, local fake upstream servers on port 0.
@@ -60,7 +61,7 @@ let package = Package(
         .testTarget(name: "FeaturesTests", dependencies: ["Features"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "RiskdTesting"]),
         .testTarget(name: "CryptoTests", dependencies: ["Crypto"]),
-        .testTarget(name: "RegistryTests", dependencies: ["Registry"]),
+        .testTarget(name: "RegistryTests", dependencies: ["Registry", "RiskdTesting"]),
         .testTarget(name: "MonitoringTests", dependencies: ["Monitoring"], resources: [.copy("Fixtures")]),
         .testTarget(name: "OutboundTests", dependencies: ["Outbound", "RiskdTesting"]),
         .testTarget(name: "AlertingTests", dependencies: ["Alerting", "RiskdTesting"]),

@@ -1,1 +1,73 @@
-print("riskd")
+import Dispatch
+import Foundation
+import Log
+import RiskService
+
+// riskd's entry point: parse flags and environment, start the service, and turn signals into the
+// graceful lifecycle Kubernetes expects (SIGTERM/SIGINT drain, SIGHUP reloads models).
+
+let arguments = Array(CommandLine.arguments.dropFirst())
+switch arguments.first {
+case "serve":
+    break
+case "--version", "version":
+    print("riskd \(riskdVersion)")
+    exit(0)
+case "--help", "-h", "help", nil:
+    print("riskd \(riskdVersion): failure-risk prediction service\n\ncommands:\n  serve    run the HTTP service\n")
+    print(ServiceOption.usage)
+    exit(arguments.first == nil ? 2 : 0)
+case let other?:
+    FileHandle.standardError.write(Data("riskd: unknown command \(other) (try riskd --help)\n".utf8))
+    exit(2)
+}
+if arguments.contains("--help") {
+    print(ServiceOption.usage)
+    exit(0)
+}
+
+let configuration: ServiceConfiguration
+do {
+    configuration = try ServiceConfiguration.resolve(
+        arguments: Array(arguments.dropFirst()), environment: ProcessInfo.processInfo.environment)
+} catch {
+    FileHandle.standardError.write(Data("riskd: \(error)\n".utf8))
+    exit(2)
+}
+
+let logger = Logger(label: "riskd", level: configuration.logLevel)
+let service: RiskService
+do {
+    service = try RiskService(configuration: configuration, logger: logger)
+    try service.start()
+} catch {
+    logger.error("riskd failed to start", ["error": .string("\(error)")])
+    exit(1)
+}
+
+let signalQueue = DispatchQueue(label: "riskd.signals")
+let stopping = DispatchSemaphore(value: 0)
+var sources: [DispatchSourceSignal] = []
+for number in [SIGTERM, SIGINT] {
+    signal(number, SIG_IGN)
+    let source = DispatchSource.makeSignalSource(signal: number, queue: signalQueue)
+    source.setEventHandler { stopping.signal() }
+    source.resume()
+    sources.append(source)
+}
+signal(SIGHUP, SIG_IGN)
+let hangup = DispatchSource.makeSignalSource(signal: SIGHUP, queue: signalQueue)
+hangup.setEventHandler {
+    logger.info("SIGHUP: rescanning the model repository")
+    service.reloadModels()
+}
+hangup.resume()
+
+stopping.wait()
+// Readiness fails at once; keep serving while load balancers converge, then close and drain.
+service.beginDrain()
+if configuration.drainDelay > 0 {
+    _ = stopping.wait(timeout: .now() + configuration.drainDelay)
+}
+service.shutdown()
+exit(0)

@@ -1,0 +1,22 @@
+# The two set-up commands of the README: `make serve` and `make test`. Both first install the Debian
+# packages a fresh machine lacks (libcurl and libcrypto headers, promtool for the metrics test).
+APT_PACKAGES := libcurl4-openssl-dev libssl-dev prometheus curl
+
+.PHONY: deps serve test lint bench
+
+deps:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing:$$missing"; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+
+serve: deps
+	swift run -c release riskd serve
+
+test: deps
+	swift test
+
+lint:
+	swift format lint -r Sources Tests

@@ -1,0 +1,45 @@
+/// Every bound on the telemetry store, so no client can grow it without limit.
+public struct EntityStoreLimits: Sendable {
+    public var maxEntities = 100_000
+    public var maxMetricsPerEntity = 64
+    public var maxPointsPerSeries = 2_048
+    public var maxLabelsPerEntity = 16
+    /// Longest label key or value, in bytes.
+    public var maxLabelBytes = 256
+    /// Entities that receive nothing for this long are forgotten.
+    public var idleTTLSeconds: Double = 24 * 3600
+    /// Retention for metrics no loaded model mentions.
+    public var defaultRetentionSeconds: Double = 3600
+
+    public init() {}
+}
+
+/// What happened to the points of one ingest call.
+public struct IngestReport: Sendable, Equatable {
+    public var accepted = 0
+    /// Same timestamp as a stored point: the new value replaced it (last write wins).
+    public var replaced = 0
+    /// Older than the metric's retention behind the series' latest point.
+    public var rejectedTooOld = 0
+    /// Non-finite value or timestamp.
+    public var rejectedInvalid = 0
+    /// Over the per-entity metric cap.
+    public var rejectedLimit = 0
+
+    public init() {}
+}
+
+/// Why an ingest was refused as a whole.
+public enum IngestError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The store holds `maxEntities` entities and none is idle enough to evict.
+    case entityLimitReached(Int)
+    /// The entity id is empty, too long or has control characters.
+    case invalidEntityID
+
+    public var description: String {
+        switch self {
+        case .entityLimitReached(let limit): "the telemetry store is full (\(limit) entities)"
+        case .invalidEntityID: "entity ids are 1 to 256 bytes without control characters"
+        }
+    }
+}

@@ -1,2 +1,0 @@
-/// Placeholder until the Features module lands.
-enum FeaturesModule {}

@@ -1,2 +1,0 @@
-/// Placeholder until the Registry module lands.
-enum RegistryModule {}

@@ -1,0 +1,111 @@
+import Crypto
+import Foundation
+import HTTPCore
+import JSON
+
+/// What a caller may do. Roles nest: `admin` can do everything `write` can, `write` everything `read` can.
+public enum Role: Int, Sendable, Comparable, CaseIterable {
+    case read = 1, write, admin
+
+    public var name: String {
+        switch self {
+        case .read: "read"
+        case .write: "write"
+        case .admin: "admin"
+        }
+    }
+
+    public static func < (lhs: Role, rhs: Role) -> Bool { lhs.rawValue < rhs.rawValue }
+}
+
+/// Who may call which route: bearer tokens with roles, loaded from a file, compared in constant time.
+///
+/// Tokens are stored as SHA-256 digests (the file may hold `sha256` or, for convenience, the plain
+/// `token`, hashed at load), and every presented token is compared against every entry with
+/// `CRYPTO_memcmp`, so neither the token nor which entry matched leaks through timing. Without a tokens
+/// file, read and write are open (a private network deployment) and admin is refused outright: model and
+/// alias changes always need a named, audited identity.
+public struct AccessControl: Sendable {
+    struct Entry: Sendable {
+        let name: String
+        let digest: [UInt8]
+        let role: Role
+    }
+
+    let entries: [Entry]
+    public let isEnabled: Bool
+
+    /// Open mode: read and write for everyone, admin for no one.
+    public static let open = AccessControl(entries: [], isEnabled: false)
+
+    init(entries: [Entry], isEnabled: Bool) {
+        self.entries = entries
+        self.isEnabled = isEnabled
+    }
+
+    /// Parses `{"tokens": [{"name": "ci", "sha256": "<hex>" | "token": "<secret>", "role": "read"}]}`.
+    public init(parsing bytes: [UInt8]) throws(ServiceConfiguration.Error) {
+        do {
+            let root = try JSONParser().parse(bytes).object(at: "")
+            var entries: [Entry] = []
+            for (index, value) in try root.require("tokens", at: "").array(at: "tokens").enumerated() {
+                let path = "tokens[\(index)]"
+                let object = try value.object(at: path)
+                let name = try object.require("name", at: path).string(at: path + ".name")
+                let roleName = try object.require("role", at: path).string(at: path + ".role")
+                guard let role = Role.allCases.first(where: { $0.name == roleName }) else {
+                    throw ServiceConfiguration.Error(description: "\(path).role: expected read, write or admin")
+                }
+                let digest: [UInt8]
+                if let hex = try object.optional("sha256")?.string(at: path + ".sha256") {
+                    guard let decoded = Hex.decode(hex), decoded.count == 32 else {
+                        throw ServiceConfiguration.Error(description: "\(path).sha256: expected 64 hex digits")
+                    }
+                    digest = decoded
+                } else {
+                    let token = try object.require("token", at: path).string(at: path + ".token")
+                    guard token.utf8.count >= 16 else {
+                        throw ServiceConfiguration.Error(description: "\(path).token: shorter than 16 bytes")
+                    }
+                    digest = Digest.sha256(Array(token.utf8))
+                }
+                entries.append(Entry(name: name, digest: digest, role: role))
+            }
+            self.init(entries: entries, isEnabled: true)
+        } catch let error as ServiceConfiguration.Error {
+            throw error
+        } catch {
+            throw ServiceConfiguration.Error(description: "tokens file: \(error)")
+        }
+    }
+
+    /// The caller's identity, or the error response to send instead.
+    public func authorize(_ request: HTTPRequest, needs role: Role) -> Result<String, HTTPResponseError> {
+        guard isEnabled else {
+            if role == .admin {
+                return .failure(
+                    HTTPResponseError(
+                        .forbidden, "admin_disabled", "admin endpoints need a tokens file (--tokens-file)"))
+            }
+            return .success("anonymous")
+        }
+        guard let header = request.headers["authorization"] else {
+            return .failure(HTTPResponseError(.unauthorized, "unauthorized", "missing bearer token"))
+        }
+        let parts = header.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else {
+            return .failure(HTTPResponseError(.unauthorized, "unauthorized", "expected Authorization: Bearer <token>"))
+        }
+        let presented = Digest.sha256(Array(parts[1].utf8))
+        var match: Entry?
+        for entry in entries where Digest.constantTimeEquals(entry.digest, presented) && match == nil {
+            match = entry
+        }
+        guard let match else { return .failure(HTTPResponseError(.unauthorized, "unauthorized", "unknown token")) }
+        guard match.role >= role else {
+            return .failure(
+                HTTPResponseError(.forbidden, "forbidden", "token \(match.name) lacks the \(role.name) role"))
+        }
+        return .success(match.name)
+    }
+}

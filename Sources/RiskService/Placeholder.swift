@@ -1,2 +1,0 @@
-/// Placeholder until the RiskService module lands.
-enum RiskServiceModule {}

@@ -1,0 +1,84 @@
+import Foundation
+import HTTPCore
+import JSON
+import Monitoring
+import Registry
+
+/// Statistics routes: SLO evaluation, ground-truth outcomes and the model quality they reveal, drift
+/// against the training reference, and shadow-versus-production comparisons.
+extension RiskService {
+    func addMonitoringRoutes(to router: inout ServiceRoutes) {
+        add(&router, .POST, "/v1/slo/evaluate", role: .read) { [self] request, _, _ in
+            let body = try jsonBody(request)
+            let parsed = try decoding { try SLOEvaluationRequest(json: .object(body)) }
+            return .json(.ok, SLOEvaluation(parsed).json())
+        }
+        add(&router, .POST, "/v1/outcomes", role: .write) { [self] request, _, _ in
+            let body = try jsonBody(request)
+            let reports: [OutcomeReport]
+            if case .array(let items)? = body["outcomes"] {
+                guard items.count <= 10_000 else {
+                    throw HTTPResponseError(.contentTooLarge, "too_many_outcomes", "at most 10000 outcomes per request")
+                }
+                reports = try decoding {
+                    try items.enumerated().map { try OutcomeReport(json: $1, at: "outcomes[\($0)]") }
+                }
+            } else {
+                reports = [try decoding { try OutcomeReport(json: .object(body)) }]
+            }
+            let labeled = recordOutcomes(reports)
+            return .json(.ok, ["received": .number(Double(reports.count)), "labeled": .number(Double(labeled))])
+        }
+        add(&router, .GET, "/v1/models/{name}/performance", role: .read) { [self] _, context, _ in
+            let entry = try modelEntry(context)
+            let now = Date().timeIntervalSince1970
+            let versions: [JSONValue] = entry.available.keys.sorted().compactMap { version in
+                guard let observers = observers.existing(model: entry.name, version: version) else { return nil }
+                var object: JSONObject = ["version": .string(String(version))]
+                object.append("statistics", observers.outcomes.statistics(now: now).json())
+                return .object(object)
+            }
+            return .json(.ok, ["model": .string(entry.name), "versions": .array(versions)])
+        }
+        add(&router, .GET, "/v1/models/{name}/drift", role: .read) { [self] _, context, _ in
+            let entry = try modelEntry(context)
+            let versions: [JSONValue] = entry.available.keys.sorted().compactMap { version in
+                guard let observers = observers.existing(model: entry.name, version: version) else { return nil }
+                let report = observers.drift.report()
+                let breaches = observers.retraining.policy.breaches(report)
+                let enough = report.samples >= observers.retraining.policy.minSamples
+                return [
+                    "version": .string(String(version)),
+                    "report": report.json(),
+                    "retraining": [
+                        "breached": .bool(enough && !breaches.isEmpty),
+                        "reasons": .array(breaches.map(JSONValue.string)),
+                        "min_samples": .number(Double(observers.retraining.policy.minSamples)),
+                    ],
+                ]
+            }
+            return .json(.ok, ["model": .string(entry.name), "versions": .array(versions)])
+        }
+        add(&router, .GET, "/v1/models/{name}/shadow", role: .read) { [self] _, context, _ in
+            let entry = try modelEntry(context)
+            let comparisons = observers.shadowComparisons(model: entry.name).map { $0.json() }
+            return .json(
+                .ok,
+                [
+                    "model": .string(entry.name),
+                    "shadow_version": entry.aliases.shadow.map { .string(String($0)) } ?? .null,
+                    "comparisons": .array(comparisons),
+                ])
+        }
+    }
+
+    /// Applies labels to every version's tracker (a prediction id lives in exactly one of them; an
+    /// entity window may span versions). Returns how many predictions got a label.
+    func recordOutcomes(_ reports: [OutcomeReport]) -> Int {
+        let now = Date().timeIntervalSince1970
+        let trackers = observers.all().map(\.outcomes)
+        return reports.reduce(0) { total, report in
+            total + trackers.reduce(0) { $0 + report.apply(to: $1, now: now) }
+        }
+    }
+}

@@ -1,0 +1,113 @@
+import HTTPCore
+import HTTPServer
+import JSON
+
+/// The authenticated caller of a route, for the audit log.
+struct Caller: Sendable {
+    let identity: String
+    let remote: String
+}
+
+typealias ServiceHandler = @Sendable (HTTPRequest, RouteContext, Caller) throws(HTTPResponseError) -> HTTPResponse
+
+/// Largest JSON nesting accepted in a request body.
+private let maxRequestDepth = 32
+
+/// The routes being registered, with one SLI tracker per route.
+struct ServiceRoutes {
+    var router = Router<RouteHandler>()
+    var trackers: [RouteSLI] = []
+}
+
+extension RiskService {
+    func makeRoutes() -> ServiceRoutes {
+        var routes = ServiceRoutes()
+        addProbeRoutes(to: &routes)
+        addPredictRoutes(to: &routes)
+        addModelRoutes(to: &routes)
+        addTelemetryRoutes(to: &routes)
+        addInferenceProtocolRoutes(to: &routes)
+        addMonitoringRoutes(to: &routes)
+        return routes
+    }
+
+    /// Registers a route behind access control. `role == nil` is open to anyone; `blocking` handlers
+    /// (disk writes, model loads) run on the bounded worker pool, never on an event loop.
+    func add(
+        _ routes: inout ServiceRoutes, _ method: HTTPMethod, _ template: String, role: Role?,
+        blocking: Bool = false, _ handler: @escaping ServiceHandler
+    ) {
+        let access = self.access
+        let workers = self.workers
+        let sli = slo.tracker(route: template)
+        routes.trackers.append(sli)
+        routes.router.add(method, template) { request, context in
+            let started = ContinuousClock.now
+            var identity = "anonymous"
+            if let role {
+                switch access.authorize(request, needs: role) {
+                case .success(let name): identity = name
+                case .failure(let error): return .immediate(error.response)
+                }
+            }
+            let caller = Caller(identity: identity, remote: context.request.remoteAddress)
+            let run: @Sendable () -> HTTPResponse = {
+                let response: HTTPResponse
+                do throws(HTTPResponseError) {
+                    response = try handler(request, context, caller)
+                } catch {
+                    response = error.response
+                }
+                let elapsed = ContinuousClock.now - started
+                let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+                sli.record(status: response.status.code, seconds: seconds)
+                return response
+            }
+            return blocking ? workers.run(run) : .immediate(run())
+        }
+    }
+
+    /// The request body as a JSON object, or a 400/415 that says what is wrong with it.
+    func jsonBody(_ request: HTTPRequest) throws(HTTPResponseError) -> JSONObject {
+        if let type = request.headers["content-type"], !type.lowercased().hasPrefix("application/json") {
+            throw HTTPResponseError(.unsupportedMediaType, "unsupported_media_type", "expected Content-Type: application/json")
+        }
+        guard !request.body.isEmpty else { throw .badRequest("request body is empty; expected a JSON object") }
+        let value: JSONValue
+        do {
+            value = try JSONParser(maxDepth: maxRequestDepth).parse(request.body)
+        } catch {
+            throw HTTPResponseError(.badRequest, "invalid_json", "request body is not valid JSON: \(error)")
+        }
+        guard case .object(let object) = value else {
+            throw .badRequest("request body must be a JSON object, not \(value.typeName)")
+        }
+        return object
+    }
+
+    /// Runs path-aware JSON decoding, turning its errors into 400s that name the offending field.
+    func decoding<T>(_ body: () throws -> T) throws(HTTPResponseError) -> T {
+        do {
+            return try body()
+        } catch let error as HTTPResponseError {
+            throw error
+        } catch let error as JSONDecodingError {
+            throw .badRequest(error.description)
+        } catch {
+            throw .badRequest("\(error)")
+        }
+    }
+}
+
+extension HTTPResponse {
+    static func json(_ status: HTTPStatus = .ok, _ value: JSONValue) -> HTTPResponse {
+        .json(status, value.serialized())
+    }
+}
+
+extension RiskService {
+    /// Every route as "METHOD /template", in registration order; the OpenAPI test compares it to the spec.
+    public var routeTable: [String] {
+        makeRoutes().router.routes.map { "\($0.method.rawValue) \($0.template)" }
+    }
+}

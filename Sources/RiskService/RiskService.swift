@@ -1,0 +1,120 @@
+import Features
+import Foundation
+import HTTPCore
+import HTTPServer
+import Log
+import Metrics
+import Monitoring
+import Registry
+import Synchronization
+
+/// The riskd service: wires the registry, the per-entity telemetry store, monitoring and alerting to
+/// the HTTP routes, and owns the process lifecycle (start, drain, stop). `riskd serve` is a thin shell
+/// around it, and the end-to-end tests drive it the same way on port 0.
+public final class RiskService: Sendable {
+    public let configuration: ServiceConfiguration
+    public let metrics: MetricsRegistry
+    public let registry: ModelRegistry
+    public let entities: EntityStore
+    let logger: Logger
+    let access: AccessControl
+    let policy: ServicePolicy
+    let phase = PhaseCell()
+    let workers = BlockingWorkers(limit: 256)
+    let startedAt: Double
+    let predictionIDs = PredictionIDGenerator()
+    let counters: ServiceCounters
+    let retentionGeneration = Atomic<UInt64>(UInt64.max)
+    let auditLog: AuditLog
+    let slo = ServiceLevelObjectives()
+    let observers: ObserverRegistry
+    let shadowScorer: ShadowScorer
+    let predictionLog: PredictionLog?
+    private let server: Mutex<HTTPServer?> = Mutex(nil)
+
+    public init(configuration: ServiceConfiguration, logger: Logger) throws {
+        self.configuration = configuration
+        self.logger = logger
+        let metrics = MetricsRegistry()
+        self.metrics = metrics
+        ProcessMetrics.register(on: metrics)
+        policy = try ServicePolicy.load(path: configuration.policyFile)
+        if let path = configuration.tokensFile {
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw ServiceConfiguration.Error(description: "tokens file \(path) cannot be read")
+            }
+            access = try AccessControl(parsing: [UInt8](data))
+        } else {
+            access = .open
+        }
+        registry = ModelRegistry(
+            configuration: configuration.registry, logger: logger.child(label: "riskd.registry"), metrics: metrics)
+        var limits = EntityStoreLimits()
+        limits.maxEntities = configuration.maxEntities
+        limits.idleTTLSeconds = configuration.entityIdleTTL
+        entities = EntityStore(limits: limits, clock: { Date().timeIntervalSince1970 })
+        startedAt = Date().timeIntervalSince1970
+        counters = ServiceCounters(metrics: metrics, entities: entities)
+        try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
+        auditLog = try AuditLog(path: configuration.dataDirectory + "/audit.log")
+        shadowScorer = ShadowScorer(metrics: metrics)
+        if configuration.predictionLogRetention > 0 {
+            var log = PredictionLogConfiguration(directory: configuration.dataDirectory + "/predictions")
+            log.retentionSeconds = configuration.predictionLogRetention
+            predictionLog = PredictionLog(configuration: log, metrics: metrics)
+        } else {
+            predictionLog = nil
+        }
+        let observers = ObserverRegistry(retrainingPolicy: try policy.retrainingPolicy())
+        self.observers = observers
+        DriftMetrics.register(on: metrics) { observers.all().map(\.drift) }
+        OutcomeMetrics.register(on: metrics) { observers.all().map(\.outcomes) }
+    }
+
+    /// Loads the models, then listens. Ready (readyz 200) once every required model serves.
+    public func start() throws {
+        registry.reload()
+        registry.startWatching()
+        let routes = makeRoutes()
+        slo.register(routes.trackers, on: metrics)
+        let responder = RoutingResponder(
+            router: routes.router, metrics: metrics, logger: logger.child(label: "riskd.http"))
+        let server = HTTPServer(
+            configuration: configuration.server, responder: responder, logger: logger.child(label: "riskd.server"),
+            metrics: metrics)
+        try server.start()
+        self.server.withLock { $0 = server }
+        phase.set(.serving)
+        logger.info(
+            "riskd listening",
+            ["host": .string(configuration.server.host), "port": .number(Double(server.localPort))])
+    }
+
+    /// The port actually bound (for `--port 0`).
+    public var port: Int {
+        server.withLock { $0?.localPort ?? 0 }
+    }
+
+    /// Step one of a graceful stop: readiness fails at once, everything else keeps serving.
+    public func beginDrain() {
+        phase.set(.draining)
+        logger.info("draining: readyz now answers 503")
+    }
+
+    /// Step two: stop accepting, let in-flight requests finish within the grace period, stop workers.
+    public func shutdown() {
+        phase.set(.draining)
+        let server = self.server.withLock { $0 }
+        server?.shutdown(gracePeriod: configuration.gracePeriod)
+        registry.stopWatching()
+        _ = shadowScorer.drain(timeout: 5)
+        predictionLog?.close(timeout: 10)
+        auditLog.close()
+        logger.info("riskd stopped")
+    }
+
+    /// SIGHUP: rescan the model repository now.
+    public func reloadModels() {
+        registry.requestReload()
+    }
+}

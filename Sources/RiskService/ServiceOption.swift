@@ -1,0 +1,58 @@
+import Foundation
+
+/// One command-line flag with its environment-variable twin and default: the single table from which
+/// `riskd serve --help`, the parser and the README's configuration table are all derived.
+public struct ServiceOption: Sendable {
+    public let flag: String
+    public let environment: String
+    public let defaultValue: String?
+    public let help: String
+
+    /// Every option `riskd serve` understands. Secrets are deliberately absent: they come from files
+    /// named here (never from the flag value itself), so they stay out of `ps` and shell history.
+    public static let all: [ServiceOption] = [
+        .init("host", "0.0.0.0", "Address to listen on; `::` listens on IPv6 and IPv4."),
+        .init("port", "8080", "TCP port; 0 picks a free port (logged at start)."),
+        .init("models-dir", "models", "Model repository: <dir>/<model>/<version>/."),
+        .init("data-dir", "data", "Writable state: outbox, audit log, prediction log."),
+        .init("config", nil, "JSON policy file (tiers, suppression, PagerDuty routing, entities)."),
+        .init("tokens-file", nil, "JSON bearer-token file with roles; unset: read/write open, admin off."),
+        .init("log-level", "info", "debug, info, warning or error."),
+        .init("event-loops", nil, "Event-loop threads; default one per core."),
+        .init("max-connections", "4096", "Open connections beyond this are answered 503 and closed."),
+        .init("max-body-bytes", "1048576", "Largest request body; larger is answered 413."),
+        .init("header-timeout", "10", "Seconds for a client to send the request head."),
+        .init("idle-timeout", "60", "Seconds an idle keep-alive connection stays open."),
+        .init("body-timeout", "30", "Seconds for the whole request body to arrive."),
+        .init("drain-delay", "5", "Seconds between SIGTERM (readyz turns 503) and closing the listener."),
+        .init("grace-period", "25", "Seconds in-flight requests get after the listener closes."),
+        .init("poll-interval", "30", "Seconds between model repository scans; 0 = only SIGHUP/admin."),
+        .init("version-policy", "latest:2", "Versions kept loaded: latest:N, all, or specific:1,3."),
+        .init("required-models", nil, "Comma-separated models that must serve before ready (default: all found)."),
+        .init("auth-probes", "false", "true: /metrics and /healthz need a read token (livez/readyz stay open)."),
+        .init("max-entities", "100000", "Entities with telemetry state; beyond, idle ones are evicted or 503."),
+        .init("entity-idle-ttl", "86400", "Seconds without telemetry after which an entity is forgotten."),
+        .init("pagerduty-url", "https://events.pagerduty.com", "PagerDuty Events API base URL."),
+        .init("pagerduty-routing-key-file", nil, "File holding the PagerDuty integration (routing) key."),
+        .init("pagerduty-webhook-secrets-file", nil, "File with PagerDuty v3 webhook secrets, one per line."),
+        .init("prediction-log-retention", "604800", "Seconds prediction-log files are kept; 0 disables the log."),
+    ]
+
+    init(_ flag: String, _ defaultValue: String?, _ help: String) {
+        self.flag = flag
+        self.environment = "RISKD_" + flag.uppercased().replacingOccurrences(of: "-", with: "_")
+        self.defaultValue = defaultValue
+        self.help = help
+    }
+
+    /// `riskd serve --help`.
+    public static var usage: String {
+        var lines = ["usage: riskd serve [--flag value]...", "", "Every flag has an environment twin; flags win."]
+        for option in all {
+            let defaultText = option.defaultValue.map { " (default: \($0))" } ?? ""
+            lines.append("  --\(option.flag) / \(option.environment)\(defaultText)")
+            lines.append("      \(option.help)")
+        }
+        return lines.joined(separator: "\n")
+    }
+}

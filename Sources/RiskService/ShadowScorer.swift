@@ -1,0 +1,53 @@
+import Dispatch
+import Metrics
+import Monitoring
+import Registry
+import Synchronization
+
+/// Scores the shadow version on the same inputs as production, on a background queue, so a candidate
+/// model is compared on real traffic without adding a microsecond to the production path. The queue is
+/// bounded: when the shadow cannot keep up, jobs are dropped and counted rather than piling up.
+final class ShadowScorer: Sendable {
+    private let queue = DispatchQueue(label: "riskd.shadow", qos: .utility)
+    private let pending = Atomic<Int>(0)
+    private let limit: Int
+    private let dropped: Counter
+    private let scored: Counter
+
+    init(limit: Int = 1_024, metrics: MetricsRegistry) {
+        self.limit = limit
+        dropped = metrics.counter(
+            "riskd_shadow_dropped_total", help: "Shadow scoring jobs dropped because the shadow queue was full.")
+        scored = metrics.counter("riskd_shadow_predictions_total", help: "Predictions scored by shadow versions.")
+    }
+
+    /// Queues `rows` (feature vectors in the shadow model's order) for the shadow; returns at once.
+    func submit(
+        rows: [[Double]], production: [RiskAssessment], shadow: ServableModel, scorer: RiskScorer,
+        comparison: ShadowComparison
+    ) {
+        guard pending.wrappingAdd(1, ordering: .relaxed).newValue <= limit else {
+            pending.wrappingSubtract(1, ordering: .relaxed)
+            dropped.increment()
+            return
+        }
+        queue.async { [pending, scored] in
+            defer { pending.wrappingSubtract(1, ordering: .relaxed) }
+            for (row, live) in zip(rows, production) {
+                guard let candidate = try? scorer.assess(row, with: shadow) else { continue }
+                comparison.record(
+                    productionRisk: live.risk, shadowRisk: candidate.risk, productionTier: live.tier.rawValue,
+                    shadowTier: candidate.tier.rawValue)
+                scored.increment()
+            }
+        }
+    }
+
+    /// Waits (bounded) until queued shadow jobs are done; for tests and shutdown.
+    func drain(timeout: Double) -> Bool {
+        let group = DispatchGroup()
+        group.enter()
+        queue.async { group.leave() }
+        return group.wait(timeout: .now() + timeout) == .success
+    }
+}

@@ -1,0 +1,87 @@
+import Monitoring
+import Registry
+import Synchronization
+
+/// The monitoring attached to one served model version: its drift monitor (inputs and scores against
+/// the manifest's reference) and its outcome tracker (predictions waiting for ground truth).
+struct VersionObservers: Sendable {
+    let drift: DriftMonitor
+    let outcomes: OutcomeTracker
+    /// Fires at most once per cooldown when this version's drift breaches the retraining policy.
+    let retraining: RetrainingTrigger
+
+    init(_ model: ServableModel, policy: TierPolicy, retraining: RetrainingTriggerPolicy) {
+        self.retraining = RetrainingTrigger(policy: retraining)
+        let reference = model.manifest.reference
+        var features: [String: ReferenceDistribution] = [:]
+        for (name, distribution) in reference?.features ?? [:] { features[name] = Self.convert(distribution) }
+        drift = DriftMonitor(
+            model: model.name, version: String(model.version), featureNames: model.featureNames, features: features,
+            score: reference?.score.map(Self.convert))
+        outcomes = OutcomeTracker(
+            model: model.name, version: String(model.version),
+            tiers: [TierThreshold(name: "L1", risk: policy.l1Risk), TierThreshold(name: "L3", risk: policy.l3Lower)])
+    }
+
+    /// The manifest's binned reference, with mean and spread derived from the bins when not recorded.
+    static func convert(_ distribution: ModelManifest.Distribution) -> ReferenceDistribution {
+        let centers = zip(distribution.edges, distribution.edges.dropFirst()).map { ($0 + $1) / 2 }
+        let total = max(distribution.proportions.reduce(0, +), .leastNonzeroMagnitude)
+        let mean =
+            distribution.mean ?? zip(centers, distribution.proportions).map { $0 * $1 }.reduce(0, +) / total
+        let variance = zip(centers, distribution.proportions).map { ($0 - mean) * ($0 - mean) * $1 }.reduce(0, +) / total
+        return ReferenceDistribution(
+            edges: distribution.edges, proportions: distribution.proportions, mean: mean,
+            std: distribution.standardDeviation ?? variance.squareRoot(), sample: distribution.sample)
+    }
+}
+
+/// Observers per served model version, created on first use and dropped with the version. Bounded by
+/// the number of loaded versions, which the registry bounds.
+final class ObserverRegistry: Sendable {
+    let retrainingPolicy: RetrainingTriggerPolicy
+    private let byVersion = Mutex<[String: VersionObservers]>([:])
+    private let shadows = Mutex<[String: ShadowComparison]>([:])
+
+    init(retrainingPolicy: RetrainingTriggerPolicy) {
+        self.retrainingPolicy = retrainingPolicy
+    }
+
+    func observers(for model: ServableModel, policy: TierPolicy) -> VersionObservers {
+        let key = "\(model.name)/\(model.version)"
+        return byVersion.withLock { map in
+            if let existing = map[key] { return existing }
+            let created = VersionObservers(model, policy: policy, retraining: retrainingPolicy)
+            map[key] = created
+            return created
+        }
+    }
+
+    func existing(model: String, version: Int) -> VersionObservers? {
+        byVersion.withLock { $0["\(model)/\(version)"] }
+    }
+
+    func all() -> [VersionObservers] {
+        byVersion.withLock { Array($0.values) }
+    }
+
+    /// Forgets observers of versions no longer loaded.
+    func retain(loaded keys: Set<String>) {
+        byVersion.withLock { map in map = map.filter { keys.contains($0.key) } }
+        shadows.withLock { map in map = map.filter { keys.contains(String($0.key.split(separator: "|")[0])) } }
+    }
+
+    func shadowComparison(model: String, production: Int, shadow: Int) -> ShadowComparison {
+        let key = "\(model)/\(production)|\(shadow)"
+        return shadows.withLock { map in
+            if let existing = map[key] { return existing }
+            let created = ShadowComparison(productionVersion: String(production), shadowVersion: String(shadow))
+            map[key] = created
+            return created
+        }
+    }
+
+    func shadowComparisons(model: String) -> [ShadowComparison] {
+        shadows.withLock { map in map.filter { $0.key.hasPrefix(model + "/") }.map(\.value) }
+    }
+}

@@ -1,0 +1,77 @@
+import Features
+import Inference
+import Testing
+
+@testable import Registry
+
+@Suite struct ModelManifestTests {
+    @Test func parsesEveryDocumentedSection() throws {
+        let manifest = try ModelManifest(
+            parsing: Array(
+                """
+                {"schema_version": 1, "task": "binary", "horizon_seconds": 604800, "unknown_key": {"ignored": true},
+                 "artifact": {"file": "model.json", "format": "xgboost-json", "sha256": "\(String(repeating: "AB", count: 32))"},
+                 "features": [{"name": "smart_5_last", "metric": "smart_5", "aggregation": "last", "window_seconds": 86400},
+                              {"name": "cpu_mean_15m", "metric": "cpu", "aggregation": "mean", "window_seconds": 900}],
+                 "min_feature_fraction": 0.75,
+                 "calibration": {"method": "venn_abers", "scores": [0.1, 0.9], "labels": [0, 1]},
+                 "training_range": {"cpu_mean_15m": {"min": 0, "max": 100}},
+                 "reference": {"features": {"cpu_mean_15m": {"edges": [0, 50, 100], "proportions": [0.5, 0.5], "mean": 40, "std": 10}}},
+                 "tiers": {"l1": {"risk": 0.2}, "l3": {"lower": 0.7}},
+                 "fallback": {"rules": [{"feature": "smart_5_last", "op": ">", "value": 0, "risk": 0.4, "reason": "sectors"}],
+                              "default_risk": 0.02},
+                 "lineage": {"code_version": "abc"}}
+                """.utf8))
+        #expect(manifest.task == .binaryClassification)
+        #expect(manifest.artifact?.sha256 == String(repeating: "ab", count: 32))
+        #expect(manifest.artifact?.format == .xgboostJSON)
+        #expect(manifest.features.map(\.aggregation) == [.last, .mean])
+        #expect(manifest.features[1].windowSeconds == 900)
+        #expect(manifest.minFeatureFraction == 0.75)
+        #expect(manifest.calibration?.labels == [0, 1])
+        #expect(manifest.trainingRange["cpu_mean_15m"] == 0...100)
+        #expect(manifest.reference?.features["cpu_mean_15m"]?.standardDeviation == 10)
+        #expect(manifest.tiers == ModelManifest.TierThresholds(l1Risk: 0.2, l3Lower: 0.7))
+        #expect(manifest.fallback?.rules.first?.matches(1) == true)
+        #expect(manifest.fallback?.rules.first?.matches(0) == false)
+        #expect(manifest.fallback?.defaultRisk == 0.02)
+        #expect(manifest.lineage?["code_version"] == .string("abc"))
+    }
+
+    @Test(arguments: [
+        (#"{"features": [{"name": "x", "aggregation": "median"}]}"#, "features[0].aggregation"),
+        (#"{"features": [{"name": "x"}, {"name": "x"}]}"#, "duplicate feature"),
+        (#"{"features": [{"name": "x", "window_seconds": 0}]}"#, "features[0].window_seconds"),
+        (#"{"artifact": {"sha256": "xyz"}}"#, "artifact.sha256"),
+        (#"{"calibration": {"scores": [0.1], "labels": [0, 1]}}"#, "differ in length"),
+        (#"{"calibration": {"scores": [0.1, 0.2], "labels": [0, 2]}}"#, "calibration.labels"),
+        (#"{"task": "ranking"}"#, "unknown task"),
+        (#"{"min_feature_fraction": 1.5}"#, "min_feature_fraction"),
+        (#"{"fallback": {"rules": [{"feature": "x", "op": "!=", "value": 1, "risk": 0.5}]}}"#, "unknown comparison"),
+        (#"{"reference": {"score": {"edges": [1, 0], "proportions": [1]}}}"#, "strictly increasing"),
+        (#"{"features": "#, "not valid JSON"),
+    ])
+    func rejectsInvalidManifestsNamingTheKey(text: String, fragment: String) {
+        #expect {
+            _ = try ModelManifest(parsing: Array(text.utf8))
+        } throws: { error in
+            (error as? ManifestError)?.message.contains(fragment) == true
+        }
+    }
+
+    @Test func aliasesRoundTripThroughTheirJSONForm() throws {
+        let aliases = try ModelAliases(
+            parsing: Array(#"{"production": 3, "canary": {"version": 4, "weight": 0.25}, "shadow": 5}"#.utf8))
+        #expect(aliases == ModelAliases(production: 3, canary: 4, canaryWeight: 0.25, shadow: 5))
+        #expect(try ModelAliases(parsing: aliases.json.serialized()) == aliases)
+        #expect(aliases.pinnedVersions == [3, 4, 5])
+    }
+
+    @Test func aliasesRejectBadVersionsAndWeights() {
+        #expect(throws: ManifestError.self) { try ModelAliases(parsing: Array(#"{"production": 0}"#.utf8)) }
+        #expect(throws: ManifestError.self) {
+            try ModelAliases(parsing: Array(#"{"canary": {"version": 2, "weight": 2}}"#.utf8))
+        }
+        #expect(throws: ManifestError.self) { try ModelAliases(parsing: Array(#"{"production": "x"}"#.utf8)) }
+    }
+}
