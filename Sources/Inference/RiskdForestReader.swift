@@ -19,7 +19,7 @@ enum RiskdForestReader {
             let missingLeft = try XGBoostTreeReader.integers(object["missing_left"], name: "\(name).missing_left")
             let numbers = try decoding { () throws(JSONDecodingError) in
                 (
-                    threshold: try object.require("threshold", at: name).doubles(at: "\(name).threshold"),
+                    threshold: try thresholds(object.require("threshold", at: name), name: "\(name).threshold"),
                     value: try object.require("value", at: name).doubles(at: "\(name).value")
                 )
             }
@@ -37,5 +37,12 @@ enum RiskdForestReader {
             try builder.append(nodes, output: 0, name: name)
         }
         return builder.build(baseMargin: [0], sumScale: 1 / Double(trees.count))
+    }
+
+    /// Thresholds; `null` stands for +infinity, which sklearn uses when only missing values go right.
+    private static func thresholds(_ value: JSONValue, name: String) throws(JSONDecodingError) -> [Double] {
+        try value.array(at: name).enumerated().map { (index, element) throws(JSONDecodingError) in
+            element.isNull ? Double.infinity : try element.double(at: "\(name)[\(index)]")
+        }
     }
 }

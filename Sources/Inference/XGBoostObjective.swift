@@ -13,9 +13,12 @@ struct XGBoostObjective {
 
     init(name: String) throws(ModelLoadError) {
         switch name {
-        case "binary:logistic", "reg:logistic", "binary:logitraw":
-            // logitraw predicts margins natively; riskd still serves the probability (see predictMargin).
+        case "binary:logistic", "reg:logistic":
             (task, transform, baseScoreLink) = (.binaryClassification, .sigmoid(alpha: 1), .logit)
+        case "binary:logitraw":
+            // XGBoost predicts margins natively and stores base_score as a margin; riskd still serves the
+            // probability, and `predictMargin` gives what XGBoost predicts.
+            (task, transform, baseScoreLink) = (.binaryClassification, .sigmoid(alpha: 1), .identity)
         case "reg:squarederror", "reg:linear", "reg:absoluteerror", "reg:pseudohubererror":
             (task, transform, baseScoreLink) = (.regression, .identity, .identity)
         case "count:poisson", "reg:gamma", "reg:tweedie":
