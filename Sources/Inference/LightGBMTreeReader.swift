@@ -38,8 +38,11 @@ enum LightGBMTreeReader {
             flags |= UInt8((decision >> 2) & 3) << TreeEnsemble.missingTypeShift
             if decision & 1 != 0 {
                 flags |= TreeEnsemble.categoricalFlag
+                guard thresholds[index] >= 0, thresholds[index] < Double(categoryCount) else {
+                    throw ModelLoadError("\(name): categorical split \(index) has threshold \(thresholds[index])")
+                }
                 let slot = Int(thresholds[index])
-                guard slot >= 0, slot < categoryCount, boundaries[slot] >= 0, boundaries[slot] <= boundaries[slot + 1],
+                guard boundaries[slot] >= 0, boundaries[slot] <= boundaries[slot + 1],
                     boundaries[slot + 1] <= words.count
                 else { throw ModelLoadError("\(name): categorical split \(index) has a bad cat_boundaries range") }
                 nodes.categories[index] = words[boundaries[slot]..<boundaries[slot + 1]].map {

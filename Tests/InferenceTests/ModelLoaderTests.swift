@@ -123,6 +123,7 @@ import Testing
             ("num_leaves=2", "num_leaves=-1"),
             ("objective=binary sigmoid:2", "objective=lambdarank"),
             ("left_child=-1", "left_child=0"),
+            ("threshold=0.25\ndecision_type=2", "threshold=1e300\ndecision_type=1"),
         ]
         for (original, replacement) in replacements {
             let text = Self.lightgbm.replacingOccurrences(of: original, with: replacement)
