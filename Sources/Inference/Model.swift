@@ -87,10 +87,19 @@ public final class Model: Sendable {
     ) {
         precondition(
             rows.count >= rowCount * featureCount && output.count >= rowCount * outputCount, "buffer too small")
+        guard case .trees(let ensemble) = body else {
+            for row in 0..<rowCount {
+                let input = UnsafeBufferPointer(rebasing: rows[(row * featureCount)..<((row + 1) * featureCount)])
+                let result = UnsafeMutableBufferPointer(
+                    rebasing: output[(row * outputCount)..<((row + 1) * outputCount)])
+                predict(input, into: result)
+            }
+            return
+        }
+        ensemble.margins(rows: rows, rowCount: rowCount, featureCount: featureCount, into: output)
         for row in 0..<rowCount {
-            let input = UnsafeBufferPointer(rebasing: rows[(row * featureCount)..<((row + 1) * featureCount)])
-            let result = UnsafeMutableBufferPointer(rebasing: output[(row * outputCount)..<((row + 1) * outputCount)])
-            predict(input, into: result)
+            transform.apply(
+                UnsafeMutableBufferPointer(rebasing: output[(row * outputCount)..<((row + 1) * outputCount)]))
         }
     }
 }

@@ -1,6 +1,6 @@
-/// How a split compares a feature value, because the three training libraries disagree on `<` vs `<=`,
-/// float32 vs double and where missing values go; each loader picks the rule of the library that trained
-/// the model so predictions match it bit for bit.
+/// Which library's split semantics a `TreeEnsemble` follows, because the three training libraries disagree
+/// on `<` vs `<=`, float32 vs double and where missing values go; each loader picks the library that
+/// trained the model so predictions match it (numerical rules in SplitRule.swift).
 enum SplitSemantics: Sendable, Equatable {
     /// XGBoost: left iff `Float(x) < threshold`; NaN takes the default direction; a category in the set
     /// goes right, an invalid one (negative, >= 2^24) or one not in the set goes left.
@@ -11,11 +11,4 @@ enum SplitSemantics: Sendable, Equatable {
     case lightgbm
     /// scikit-learn: left iff `Double(Float(x)) <= threshold`; NaN goes where `missing_left` says.
     case sklearn
-}
-
-/// LightGBM's per-node treatment of missing values (`(decision_type >> 2) & 3`).
-enum MissingType: UInt8, Sendable {
-    case none = 0
-    case zero = 1
-    case nan = 2
 }

@@ -1,23 +1,15 @@
-/// All trees of an ensemble in flat, parallel node arrays so a prediction walks contiguous memory and
+/// All trees of an ensemble in one flat array of packed nodes so a prediction walks contiguous memory and
 /// never allocates. Node indices are global (trees are concatenated); a node is a leaf iff `feature < 0`.
 struct TreeEnsemble: Sendable {
-    /// Flag bits in `flags`.
+    /// Flag bits in `TreeNode.flags`.
     static let defaultLeftFlag: UInt8 = 1
     static let categoricalFlag: UInt8 = 2
     /// LightGBM missing type lives in bits 2-3.
     static let missingTypeShift: UInt8 = 2
 
     let semantics: SplitSemantics
-    /// Feature index per node, -1 for leaves.
-    let feature: [Int32]
-    /// Split threshold (XGBoost: the float32 value widened); for categorical nodes unused.
-    let threshold: [Double]
-    let left: [Int32]
-    let right: [Int32]
-    let flags: [UInt8]
-    /// Leaf value per node (0 for internal nodes), already multiplied by any DART tree weight.
-    let leafValue: [Double]
-    /// For categorical nodes: index into `categoryRanges`, else -1.
+    let nodes: [TreeNode]
+    /// Side table for categorical nodes: index into `categoryRanges` (-1 for other nodes).
     let categorySlot: [Int32]
     /// Per categorical split: start and word count in `categoryWords`.
     let categoryRanges: [CategoryRange]
@@ -26,76 +18,56 @@ struct TreeEnsemble: Sendable {
     let treeRoot: [Int32]
     let treeOutput: [Int32]
     let outputCount: Int
-    /// Added to every output's margin before the trees.
+    /// Added to every output's margin after the trees.
     let baseMargin: [Double]
     /// Multiplies the summed leaves (1 / iterations for averaged forests, else 1).
     let sumScale: Double
 
-    var nodeCount: Int { feature.count }
-
     var approximateMemoryBytes: Int {
-        nodeCount * (4 + 8 + 4 + 4 + 1 + 8 + 4) + categoryWords.count * 4 + categoryRanges.count * 8
+        nodes.count * (MemoryLayout<TreeNode>.stride + 4) + categoryWords.count * 4 + categoryRanges.count * 8
             + treeRoot.count * 8
     }
 
     /// Writes the raw margins for one row into `output` (`outputCount` values).
     func margins(_ row: UnsafeBufferPointer<Double>, into output: UnsafeMutableBufferPointer<Double>) {
         for index in 0..<outputCount { output[index] = 0 }
-        feature.withUnsafeBufferPointer { feature in
-            left.withUnsafeBufferPointer { left in
-                right.withUnsafeBufferPointer { right in
-                    threshold.withUnsafeBufferPointer { threshold in
-                        flags.withUnsafeBufferPointer { flags in
-                            leafValue.withUnsafeBufferPointer { leafValue in
-                                for tree in 0..<treeRoot.count {
-                                    var node = Int(treeRoot[tree])
-                                    while true {
-                                        let index = Int(feature[node])
-                                        if index < 0 { break }
-                                        let value = row[index]
-                                        let goLeft: Bool
-                                        if flags[node] & TreeEnsemble.categoricalFlag != 0 {
-                                            goLeft = categoricalGoesLeft(node: node, value: value, flags: flags[node])
-                                        } else {
-                                            goLeft = numericalGoesLeft(
-                                                value: value, threshold: threshold[node], flags: flags[node])
-                                        }
-                                        node = Int(goLeft ? left[node] : right[node])
-                                    }
-                                    output[Int(treeOutput[tree])] += leafValue[node]
-                                }
-                            }
-                        }
-                    }
-                }
-            }
+        switch semantics {
+        case .xgboost: accumulate(XGBoostSplitRule.self, row, into: output)
+        case .lightgbm: accumulate(LightGBMSplitRule.self, row, into: output)
+        case .sklearn: accumulate(SklearnSplitRule.self, row, into: output)
         }
         for index in 0..<outputCount { output[index] = output[index] * sumScale + baseMargin[index] }
     }
 
-    @inline(__always)
-    private func numericalGoesLeft(value: Double, threshold: Double, flags: UInt8) -> Bool {
-        let defaultLeft = flags & TreeEnsemble.defaultLeftFlag != 0
-        switch semantics {
-        case .xgboost:
-            if value.isNaN { return defaultLeft }
-            return Double(Float(value)) < threshold
-        case .sklearn:
-            if value.isNaN { return defaultLeft }
-            return Double(Float(value)) <= threshold
-        case .lightgbm:
-            let missing = (flags >> TreeEnsemble.missingTypeShift) & 3
-            var value = value
-            if missing != MissingType.nan.rawValue && value.isNaN { value = 0 }
-            if missing == MissingType.zero.rawValue && value > -zeroThreshold && value <= zeroThreshold {
-                return defaultLeft
+    private func accumulate<Rule: SplitRule>(
+        _ rule: Rule.Type, _ row: UnsafeBufferPointer<Double>, into output: UnsafeMutableBufferPointer<Double>
+    ) {
+        nodes.withUnsafeBufferPointer { nodes in
+            treeRoot.withUnsafeBufferPointer { roots in
+                treeOutput.withUnsafeBufferPointer { outputs in
+                    for tree in 0..<roots.count {
+                        var index = Int(roots[tree])
+                        var node = nodes[index]
+                        while node.feature >= 0 {
+                            let value = row[Int(node.feature)]
+                            let goLeft =
+                                node.flags & TreeEnsemble.categoricalFlag == 0
+                                ? Rule.goesLeft(value, threshold: node.value, flags: node.flags)
+                                : categoricalGoesLeft(node: index, value: value, flags: node.flags)
+                            index = Int(goLeft ? node.left : node.right)
+                            node = nodes[index]
+                        }
+                        output[Int(outputs[tree])] += node.value
+                    }
+                }
             }
-            if missing == MissingType.nan.rawValue && value.isNaN { return defaultLeft }
-            return value <= threshold
         }
     }
 
-    private func categoricalGoesLeft(node: Int, value: Double, flags: UInt8) -> Bool {
+    /// XGBoost: NaN takes the default direction; a category in the set goes right, an invalid one
+    /// (negative, >= 2^24) or one not in the set goes left. LightGBM: a category in the bitset goes left;
+    /// NaN and negative categories (after truncation to Int32, as C++ does) go right.
+    func categoricalGoesLeft(node: Int, value: Double, flags: UInt8) -> Bool {
         let range = categoryRanges[Int(categorySlot[node])]
         switch semantics {
         case .xgboost:
@@ -112,16 +84,12 @@ struct TreeEnsemble: Sendable {
         }
     }
 
-    @inline(__always)
     private func contains(_ range: CategoryRange, _ category: Int) -> Bool {
         let word = category >> 5
         if word >= Int(range.count) { return false }
         return categoryWords[Int(range.start) + word] & (1 << UInt32(category & 31)) != 0
     }
 }
-
-/// LightGBM's `kZeroThreshold` (a float literal used as a double).
-private let zeroThreshold = Double(Float(1e-35))
 
 /// Where one categorical split's bitset lives in `TreeEnsemble.categoryWords`.
 struct CategoryRange: Sendable {

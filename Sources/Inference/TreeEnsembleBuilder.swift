@@ -6,12 +6,7 @@ struct TreeEnsembleBuilder {
     let featureCount: Int
     let outputCount: Int
 
-    private var feature: [Int32] = []
-    private var threshold: [Double] = []
-    private var left: [Int32] = []
-    private var right: [Int32] = []
-    private var flags: [UInt8] = []
-    private var leafValue: [Double] = []
+    private var nodes: [TreeNode] = []
     private var categorySlot: [Int32] = []
     private var categoryRanges: [CategoryRange] = []
     private var categoryWords: [UInt32] = []
@@ -40,33 +35,34 @@ struct TreeEnsembleBuilder {
         guard output >= 0, output < outputCount else {
             throw ModelLoadError("\(name): output group \(output) out of range 0..<\(outputCount)")
         }
-        guard feature.count + count <= TreeEnsembleBuilder.maxNodes else {
+        guard nodes.count + count <= TreeEnsembleBuilder.maxNodes else {
             throw ModelLoadError("\(name): model has more than \(TreeEnsembleBuilder.maxNodes) nodes")
         }
         try TreeEnsembleBuilder.checkStructure(tree, featureCount: featureCount, name: name)
 
-        let base = feature.count
+        let base = nodes.count
         treeRoot.append(Int32(base))
         treeOutput.append(Int32(output))
         for node in 0..<count {
             let isLeaf = tree.left[node] < 0
-            feature.append(isLeaf ? -1 : Int32(tree.feature[node]))
-            threshold.append(tree.threshold[node])
-            left.append(isLeaf ? -1 : Int32(base + tree.left[node]))
-            right.append(isLeaf ? -1 : Int32(base + tree.right[node]))
-            leafValue.append(isLeaf ? tree.leafValue[node] : 0)
-            if !isLeaf, tree.flags[node] & TreeEnsemble.categoricalFlag != 0 {
+            var flags = tree.flags[node]
+            if !isLeaf, flags & TreeEnsemble.categoricalFlag != 0 {
                 guard let words = tree.categories[node] else {
                     throw ModelLoadError("\(name): categorical node \(node) has no category set")
                 }
                 categorySlot.append(Int32(categoryRanges.count))
                 categoryRanges.append(CategoryRange(start: Int32(categoryWords.count), count: Int32(words.count)))
                 categoryWords.append(contentsOf: words)
-                flags.append(tree.flags[node])
             } else {
                 categorySlot.append(-1)
-                flags.append(tree.flags[node] & ~TreeEnsemble.categoricalFlag)
+                flags &= ~TreeEnsemble.categoricalFlag
             }
+            nodes.append(
+                TreeNode(
+                    value: isLeaf ? tree.leafValue[node] : tree.threshold[node],
+                    left: isLeaf ? -1 : Int32(base + tree.left[node]),
+                    right: isLeaf ? -1 : Int32(base + tree.right[node]),
+                    feature: isLeaf ? -1 : Int32(tree.feature[node]), flags: flags))
         }
     }
 
@@ -98,8 +94,7 @@ struct TreeEnsembleBuilder {
 
     func build(baseMargin: [Double], sumScale: Double) -> TreeEnsemble {
         TreeEnsemble(
-            semantics: semantics, feature: feature, threshold: threshold, left: left, right: right, flags: flags,
-            leafValue: leafValue, categorySlot: categorySlot, categoryRanges: categoryRanges,
+            semantics: semantics, nodes: nodes, categorySlot: categorySlot, categoryRanges: categoryRanges,
             categoryWords: categoryWords, treeRoot: treeRoot, treeOutput: treeOutput, outputCount: outputCount,
             baseMargin: baseMargin, sumScale: sumScale)
     }

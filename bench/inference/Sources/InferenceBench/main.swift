@@ -55,7 +55,8 @@ for batch in [1, 64, 10_000] {
                     while start < rowCount {
                         let count = min(batch, rowCount - start)
                         model.predictBatch(
-                            UnsafeBufferPointer(rebasing: input[(start * featureCount)..<((start + count) * featureCount)]),
+                            UnsafeBufferPointer(
+                                rebasing: input[(start * featureCount)..<((start + count) * featureCount)]),
                             rowCount: count, into: UnsafeMutableBufferPointer(rebasing: out[start..<(start + count)]))
                         start += count
                     }
