@@ -90,9 +90,3 @@ struct TreeEnsemble: Sendable {
         return categoryWords[Int(range.start) + word] & (1 << UInt32(category & 31)) != 0
     }
 }
-
-/// Where one categorical split's bitset lives in `TreeEnsemble.categoryWords`.
-struct CategoryRange: Sendable {
-    let start: Int32
-    let count: Int32
-}
