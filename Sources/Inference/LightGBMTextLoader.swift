@@ -43,7 +43,7 @@ enum LightGBMTextLoader {
                 "lightgbm-text: num_tree_per_iteration \(treesPerIteration) does not match \(objective)")
         }
         var names = (header["feature_names"] ?? "").split(separator: " ").map(String.init)
-        if names.isEmpty { names = (0..<featureCount).map { "Column_\($0)" } }
+        if names.isEmpty { names = (0..<featureCount).map { "f\($0)" } }
         guard names.count == featureCount else {
             throw ModelLoadError("lightgbm-text: feature_names has \(names.count) names, expected \(featureCount)")
         }

@@ -79,6 +79,8 @@ import Testing
         // Missing type None: NaN is treated as 0, which is <= 0.25.
         #expect(model.predictMargin([0, .nan]) == [-0.5])
         #expect(abs(model.predict([0, 1])[0] - 1 / (1 + exp(-1.5))) < 1e-15)
+        let unnamed = Self.lightgbm.replacingOccurrences(of: "feature_names=a b\n", with: "")
+        #expect(try ModelLoader.load(Array(unnamed.utf8), format: .lightgbmText).featureNames == ["f0", "f1"])
     }
 
     @Test func xgboostStructuralErrorsAreRejected() {
