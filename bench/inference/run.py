@@ -81,7 +81,9 @@ def main():
               f"| RSS increase, loading one model | {riskd['rss_bytes_one_model'] / 1e6:.2f} MB |",
               f"| RSS increase per model, 100 loaded | {riskd['rss_bytes_per_model_of_100'] / 1e6:.2f} MB |",
               f"| Model.approximateMemoryBytes | {riskd['approximate_memory_bytes'] / 1e6:.2f} MB |",
-              f"| time to load 100 models | {riskd['load_seconds_100_models']:.2f} s |", "",
+              f"| time to load 100 models | {riskd['load_seconds_100_models']:.2f} s |",
+              f"| Venn-Abers fit, 2,000 calibration points | {riskd['venn_abers_fit_seconds_2000_points'] * 1e3:.1f} ms |",
+              f"| Venn-Abers calibrate() | {riskd['venn_abers_ns_per_calibrate']:.0f} ns |", "",
               "Notes:",
               "- Batch 1 for xgboost/treelite is dominated by the Python call (DMatrix-free inplace_predict still "
               "costs ~100 us per call); it is what a Python sidecar would pay per request, not the engines' "

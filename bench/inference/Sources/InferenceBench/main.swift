@@ -1,5 +1,5 @@
 // Measures riskd's Inference module on one XGBoost model: ns/row at batch sizes 1, 64 and 10,000, the resident
-// memory a loaded model costs, and the time to load it 100 times. Prints one JSON object for run.py.
+// memory a loaded model costs, the time to load it 100 times, and Venn-Abers fit (2,000 points) and lookup cost. Prints one JSON object for run.py.
 //
 //     InferenceBench <model.json> <rows.f64> <expected.f64> <featureCount>
 import Foundation
@@ -74,6 +74,20 @@ let loadSeconds = seconds {
     for _ in 0..<100 { models.append(try! ModelLoader.load(bytes, format: .xgboostJSON)) }
 }
 let rssAfterMany = residentBytes()
+
+var generator = SystemRandomNumberGenerator()
+let calibrationScores = (0..<2_000).map { _ in Double.random(in: 0..<1, using: &generator) }
+let calibrationLabels = calibrationScores.map { Double.random(in: 0..<1, using: &generator) < $0 ? 1 : 0 }
+var calibrator: VennAbersCalibrator?
+results["venn_abers_fit_seconds_2000_points"] = seconds {
+    calibrator = try? VennAbersCalibrator(scores: calibrationScores, labels: calibrationLabels)
+}
+results["venn_abers_ns_per_calibrate"] =
+    seconds {
+        var sum = 0.0
+        for score in output { sum += calibrator?.calibrate(score).probability ?? 0 }
+        precondition(sum.isFinite)
+    } / Double(output.count) * 1e9
 
 results["max_abs_error_vs_xgboost"] = maxError
 results["rss_bytes_one_model"] = Double(rssAfterOne - rssBefore)
