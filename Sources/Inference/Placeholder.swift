@@ -1,2 +1,0 @@
-/// Placeholder until the Inference module lands.
-enum InferenceModule {}
