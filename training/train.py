@@ -53,6 +53,10 @@ FEATURES = [
 ]
 NAMES = [f.name for f in FEATURES]
 MAX_CAL_POINTS = 2000
+# Tier policy: l1 (ticket) = lowest calibrated risk whose alerts were right at least 1 time in 4 on the held-out
+# calibration slice; l3 (page) = lowest interval LOWER bound whose alerts were right at least 7 times in 10.
+L1_PRECISION = 0.25
+L3_PRECISION = 0.7
 FALLBACK_RULES = [("smart_197_raw_last_1d", "pending (unstable) sectors present"),
                   ("smart_5_raw_last_1d", "reallocated sectors present")]
 
@@ -82,11 +86,11 @@ def make_models():
     return {
         "random_forest": lambda: RandomForestClassifier(n_estimators=200, max_depth=6, min_samples_leaf=5,
                                                          random_state=SEED, n_jobs=2),
-        "xgboost": lambda: xgb.XGBClassifier(n_estimators=150, max_depth=3, learning_rate=0.05, subsample=0.8,
-                                             colsample_bytree=0.8, min_child_weight=2, reg_lambda=1.0,
+        "xgboost": lambda: xgb.XGBClassifier(n_estimators=200, max_depth=3, learning_rate=0.03, subsample=0.8,
+                                             colsample_bytree=0.8, min_child_weight=20, reg_lambda=1.0,
                                              objective="binary:logistic", eval_metric="logloss",
                                              random_state=SEED, n_jobs=2, tree_method="hist"),
-        "lightgbm": lambda: lgb.LGBMClassifier(n_estimators=150, max_depth=3, num_leaves=8, learning_rate=0.05,
+        "lightgbm": lambda: lgb.LGBMClassifier(n_estimators=150, max_depth=4, num_leaves=16, learning_rate=0.05,
                                                subsample=0.8, subsample_freq=1, colsample_bytree=0.8,
                                                min_child_samples=20, random_state=SEED, n_jobs=2,
                                                deterministic=True, force_row_wise=True, verbose=-1),
@@ -110,7 +114,9 @@ def predict_raw(model, X: pd.DataFrame) -> np.ndarray:
 
 
 def venn_abers(cal_s, cal_y, test_s):
+    import warnings
     from venn_abers import VennAbers
+    warnings.filterwarnings("ignore", message="All-NaN slice encountered")  # benign, inside venn_abers
     va = VennAbers()
     va.fit(np.column_stack([1 - cal_s, cal_s]), np.asarray(cal_y))
     p_prime, p0p1 = va.predict_proba(np.column_stack([1 - test_s, test_s]))
@@ -221,7 +227,10 @@ def main() -> None:
         print(f"CV {name}: PR-AUC {cv[name]['mean_pr_auc']:.4f} Brier {cv[name]['mean_brier']:.5f} "
               f"logloss {cv[name]['mean_log_loss']:.4f}", flush=True)
     best_overall = max(cv, key=lambda k: cv[k]["mean_pr_auc"])
-    chosen = max(("xgboost", "lightgbm"), key=lambda k: cv[k]["mean_pr_auc"])
+    # Export: the natively loadable GBT (xgboost-json / lightgbm-text) with the lowest CV log-loss -- a proper
+    # scoring rule, and the calibrated probability is what riskd serves; PR-AUC differences between the GBTs
+    # are within fold-to-fold noise (about 15 failing drives per fold).
+    chosen = min(("xgboost", "lightgbm"), key=lambda k: cv[k]["mean_log_loss"])
     print(f"best by CV PR-AUC: {best_overall}; exported (native riskd format): {chosen}", flush=True)
 
     # Final fit on the train slice; every model also evaluated on test for the report.
@@ -235,7 +244,7 @@ def main() -> None:
     out_dir = os.path.join(args.out, args.name, args.version)
     os.makedirs(out_dir, exist_ok=True)
     if chosen == "xgboost":
-        booster = model.get_booster()
+        booster = model.get_booster().copy()  # the sklearn wrapper keeps names off its booster
         booster.feature_names = NAMES
         artifact, fmt = "model.json", "xgboost-json"
         booster.save_model(os.path.join(out_dir, artifact))
@@ -274,9 +283,9 @@ def main() -> None:
     # Tiers from the calibration slice (cross-fitted VA so the choice is honest), checked on test.
     c0, c1, cp = crossfit_venn_abers(cal_s, cal_y)
     l1 = next((r for r in (0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5)
-               if (cp >= r).any() and cal_y[cp >= r].mean() >= 0.2), 0.3)
+               if (cp >= r).any() and cal_y[cp >= r].mean() >= L1_PRECISION), 0.3)
     l3 = next((r for r in (0.2, 0.3, 0.4, 0.5, 0.6, 0.7)
-               if (c0 >= r).any() and cal_y[c0 >= r].mean() >= 0.5 and r > l1), max(0.6, l1 + 0.1))
+               if (c0 >= r).any() and cal_y[c0 >= r].mean() >= L3_PRECISION and r > l1), max(0.6, l1 + 0.1))
     tiers = {"l1": {"risk": l1}, "l3": {"lower": l3}}
     tier_eval = {"calibration_slice": {"l1": precision_recall_at(cal_y, cp >= l1), "l3": precision_recall_at(cal_y, c0 >= l3)},
                  "test": {"l1": precision_recall_at(test_y, p >= l1), "l3": precision_recall_at(test_y, p0 >= l3)}}
@@ -327,7 +336,7 @@ def main() -> None:
                           "expanding-window CV on the pre-test period (fit T <= v-7d, validate T in [v, v+3d]). "
                           "Same drives appear in several slices (entity overlap); a failed drive has no rows after failing."),
             "model_choice": {"best_by_cv_pr_auc": best_overall, "exported": chosen,
-                             "reason": "highest CV PR-AUC among the formats riskd loads natively (xgboost-json, lightgbm-text)"},
+                             "reason": "lowest CV log-loss among the GBTs riskd loads natively (xgboost-json, lightgbm-text); sklearn RF is reported for comparison but has no native riskd format"},
             "metrics": {"cv": cv, "test_raw_all_models": test_raw, "test": test_metrics, "tiers": tier_eval,
                         "fallback": {"base_rate": base_rate, "rate_no_rule_matched": clean_rate},
                         "rows": {"train": len(train), "calibration": len(cal), "calibration_kept": len(cal_s),
