@@ -130,7 +130,7 @@ def main() -> None:
         "model": {"name": "disk-failure", "version": "1", "artifact_sha256": manifest["artifact"]["sha256"],
                   "format": fmt},
         "feature_names": [s.name for s in specs],
-        "tolerances": {"features_abs": 1e-9, "raw_score_abs": 1e-6, "venn_abers_abs": 1e-9},
+        "tolerances": {"features_rel": 1e-12, "raw_score_abs": 1e-6, "venn_abers_abs": 1e-9},
         "entities": entities,
         "aggregation_vectors": {"timestamps": ts, "values": vs, "cases": aggs},
     }
