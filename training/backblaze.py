@@ -1,0 +1,63 @@
+"""Backblaze daily SMART panel -> long-format telemetry + failure labels.
+
+Each CSV row is one drive-day snapshot. Telemetry: entity = serial_number, metric = the SMART column
+name (e.g. smart_5_raw), timestamp = the day's 00:00:00 UTC in Unix seconds, value = the raw value
+(empty or non-numeric cells produce no point). Label for an as-of time T: 1 when the drive's failure
+day F (the row with failure = 1) satisfies T < F <= T + horizon, else 0.
+"""
+from __future__ import annotations
+
+import calendar
+import hashlib
+import time
+from dataclasses import dataclass
+from typing import Dict, List, Optional, Tuple
+
+import pandas as pd
+
+PANEL = "backblaze_2013-04-10_2013-05-19_panel.csv"
+DAY = 86400
+HORIZON_SECONDS = 7 * DAY
+
+
+def day_seconds(date: str) -> int:
+    return calendar.timegm(time.strptime(date, "%Y-%m-%d"))
+
+
+def sha256_file(path: str) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+@dataclass
+class Panel:
+    long: pd.DataFrame                  # columns entity, metric, timestamp, value
+    failure_time: Dict[str, int]         # entity -> failure day (seconds)
+    row_times: Dict[str, List[int]]      # entity -> sorted days with a snapshot
+    model: Dict[str, str]                # entity -> drive model
+    first_day: int
+    last_day: int
+
+
+def load_panel(path: str, metrics: List[str]) -> Panel:
+    df = pd.read_csv(path, dtype={"serial_number": str, "model": str, "date": str})
+    df["timestamp"] = df["date"].map(day_seconds)
+    long_parts = []
+    for m in metrics:
+        part = pd.DataFrame({"entity": df["serial_number"], "metric": m, "timestamp": df["timestamp"],
+                             "value": pd.to_numeric(df[m], errors="coerce")})
+        long_parts.append(part.dropna(subset=["value"]))
+    long = pd.concat(long_parts, ignore_index=True).sort_values(["entity", "metric", "timestamp"],
+                                                                kind="stable").reset_index(drop=True)
+    failed = df[df["failure"] == 1]
+    failure_time = dict(zip(failed["serial_number"], failed["timestamp"].astype(int)))
+    row_times = {e: sorted(g.astype(int).tolist()) for e, g in df.groupby("serial_number")["timestamp"]}
+    model = dict(zip(df["serial_number"], df["model"]))
+    return Panel(long, failure_time, row_times, model, int(df["timestamp"].min()), int(df["timestamp"].max()))
+
+
+def label(failure_time: Optional[int], as_of: float, horizon: float = HORIZON_SECONDS) -> int:
+    return int(failure_time is not None and as_of < failure_time <= as_of + horizon)

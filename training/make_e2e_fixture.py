@@ -1,0 +1,148 @@
+#!/usr/bin/env python3
+"""Build Tests/RiskServiceTests/Fixtures/e2e_disk_failure.json for riskd's end-to-end test.
+
+python3 training/make_e2e_fixture.py [--models models] [--data /work/shared/data/backblaze]
+
+For a few drives from the held-out TEST slice (as-of days after the calibration slice), the fixture holds
+the raw telemetry points a client would send (every point with as_of - 30d < t <= as_of, i.e. the longest
+feature window, so riskd's default as-of = the entity's latest timestamp equals as_of), the feature vector
+from riskd_features.py (null = missing), the model's raw score from the native library, and the Venn-Abers
+p0/p1/p from the `venn-abers` package fitted on the manifest's calibration scores/labels. One drive has
+its smart_194_raw points removed to exercise a missing metric (the panel itself has no gaps).
+A small synthetic series exercises every aggregation (incl. a counter reset for `rate`).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import sys
+
+import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import backblaze as bb  # noqa: E402
+import train as tr  # noqa: E402
+from riskd_features import AGGREGATIONS, EntitySeries, FeatureSpec, evaluate  # noqa: E402
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+OUT = os.path.join(ROOT, "Tests", "RiskServiceTests", "Fixtures", "e2e_disk_failure.json")
+DROPPED_METRIC = "smart_194_raw"
+
+
+def nullable(x: float):
+    return None if math.isnan(x) else x
+
+
+def pick_entities(panel: bb.Panel, rows, test_start: int, test_end: int):
+    """Deterministic picks: failing drives with the highest / a middling score, a clean survivor, a drive
+    with reallocated sectors that survives, and a drive whose smart_194_raw is dropped."""
+    test = rows[(rows.as_of >= test_start) & (rows.as_of <= test_end)]
+    last = test.sort_values(["entity", "as_of"]).groupby("entity").tail(1)  # latest as-of per drive
+    pos = last[last.label == 1].sort_values("smart_197_raw_last_1d", ascending=False, kind="stable")
+    neg = last[last.label == 0]
+    picks = [("failing_drive_pending_sectors", pos.iloc[0]),
+             ("failing_drive", pos.iloc[len(pos) // 2]),
+             ("healthy_drive", neg[(neg.smart_5_raw_last_1d == 0) & (neg.smart_197_raw_last_1d == 0)].iloc[0]),
+             ("surviving_drive_reallocated_sectors", neg[neg.smart_5_raw_last_1d > 0].iloc[0]),
+             ("healthy_drive_missing_smart_194", neg[neg.smart_5_raw_last_1d == 0].iloc[-1])]
+    return picks
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--models", default=os.path.join(ROOT, "models"))
+    ap.add_argument("--data", default="/work/shared/data/backblaze")
+    ap.add_argument("--out", default=OUT)
+    args = ap.parse_args()
+    mdir = os.path.join(args.models, "disk-failure", "1")
+    manifest = json.load(open(os.path.join(mdir, "manifest.json")))
+    specs = [FeatureSpec(f["name"], f["metric"], f["aggregation"], float(f["window_seconds"]))
+             for f in manifest["features"]]
+    assert [s.name for s in specs] == tr.NAMES
+    longest = max(s.window_seconds for s in specs)
+    artifact = os.path.join(mdir, manifest["artifact"]["file"])
+    assert bb.sha256_file(artifact) == manifest["artifact"]["sha256"]
+    fmt = manifest["artifact"]["format"]
+    if fmt == "xgboost-json":
+        import xgboost as xgb
+        booster = xgb.Booster()
+        booster.load_model(artifact)
+        predict = lambda x: float(booster.predict(xgb.DMatrix(np.array([x], dtype=float),
+                                                             feature_names=tr.NAMES, missing=np.nan))[0])
+    else:
+        import lightgbm as lgb
+        booster = lgb.Booster(model_file=artifact)
+        predict = lambda x: float(booster.predict(np.array([x], dtype=float))[0])
+    cal_s = np.array(manifest["calibration"]["scores"], dtype=float)
+    cal_y = np.array(manifest["calibration"]["labels"], dtype=int)
+
+    panel = bb.load_panel(os.path.join(args.data, bb.PANEL), tr.METRICS)
+    rows = tr.build_rows(panel)
+    first = panel.first_day
+    test_start = first + 14 * bb.DAY + bb.HORIZON_SECONDS + 6 * bb.DAY  # same slices as train.py
+    test_end = panel.last_day - bb.HORIZON_SECONDS
+    long = panel.long
+    entities = []
+    for role, row in pick_entities(panel, rows, test_start, test_end):
+        e, t = row.entity, float(row.as_of)
+        pts = long[(long.entity == e) & (long.timestamp > t - longest) & (long.timestamp <= t)]
+        if role.endswith("missing_smart_194"):
+            pts = pts[pts.metric != DROPPED_METRIC]
+        points = [{"metric": m, "timestamp": float(ts), "value": float(v)}
+                  for m, ts, v in zip(pts.metric, pts.timestamp, pts.value)]
+        series = EntitySeries()
+        for p in points:
+            series.add(p["metric"], p["timestamp"], p["value"])
+        assert series.latest_timestamp() == t
+        feats = series.features(specs)  # default as-of = latest timestamp
+        assert feats == series.features(specs, t) or all(
+            (a == b) or (math.isnan(a) and math.isnan(b)) for a, b in zip(feats, series.features(specs, t)))
+        score = predict(feats)
+        p0, p1, p = tr.venn_abers(cal_s, cal_y, np.array([score]))
+        entities.append({
+            "role": role, "entity": e, "drive_model": panel.model[e], "as_of": t,
+            "label_failure_within_horizon": int(row.label),
+            "points": points,
+            "features": {s.name: nullable(v) for s, v in zip(specs, feats)},
+            "missing_feature_count": int(sum(math.isnan(v) for v in feats)),
+            "raw_score": score,
+            "venn_abers": {"p0": float(p0[0]), "p1": float(p1[0]), "p": float(p[0])},
+        })
+
+    # Every aggregation over a small irregular series with a counter reset (values as a counter).
+    ts = [1000.0, 1060.0, 1090.0, 1200.0, 1500.0, 1510.0]
+    vs = [5.0, 7.5, 9.0, 2.0, 4.0, 4.5]
+    aggs = []
+    for window in (30.0, 200.0, 600.0, 1000.0):
+        for a in AGGREGATIONS:
+            aggs.append({"aggregation": a, "window_seconds": window, "as_of": 1510.0,
+                         "value": nullable(evaluate(a, ts, vs, 1510.0 - window, 1510.0))})
+    aggs.append({"aggregation": "mean", "window_seconds": 100.0, "as_of": 1400.0,
+                 "value": nullable(evaluate("mean", ts, vs, 1300.0, 1400.0))})
+
+    fixture = {
+        "description": ("riskd end-to-end vectors for the bundled disk-failure model. Generated by "
+                        "training/make_e2e_fixture.py; do not edit by hand. Entities are from the held-out test "
+                        "slice. Features: riskd_features.py (null = missing). raw_score: native library predict. "
+                        "venn_abers: venn-abers package fitted on manifest calibration scores/labels."),
+        "model": {"name": "disk-failure", "version": "1", "artifact_sha256": manifest["artifact"]["sha256"],
+                  "format": fmt},
+        "feature_names": [s.name for s in specs],
+        "tolerances": {"features_rel": 1e-12, "raw_score_abs": 1e-6, "venn_abers_abs": 1e-9},
+        "entities": entities,
+        "aggregation_vectors": {"timestamps": ts, "values": vs, "cases": aggs},
+    }
+    os.makedirs(os.path.dirname(args.out), exist_ok=True)
+    with open(args.out, "w") as fh:
+        json.dump(fixture, fh, indent=1, allow_nan=False)
+        fh.write("\n")
+    for ent in entities:
+        print(ent["role"], ent["entity"], len(ent["points"]), "points, missing", ent["missing_feature_count"],
+              "score", round(ent["raw_score"], 4), ent["venn_abers"])
+    print("wrote", args.out)
+
+
+if __name__ == "__main__":
+    main()
