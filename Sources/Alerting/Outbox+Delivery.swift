@@ -41,8 +41,8 @@ extension Outbox {
         }
         switch outcome {
         case .delivered:
-            retire(event, outcome: "sent")
             metrics.sent.increment()
+            retire(event, outcome: "sent")
         case .deadLetter(let reason):
             do {
                 try deadLetters.withLock { file throws(OutboxError) in try file.append(event, reason: reason, at: now())
@@ -51,16 +51,16 @@ extension Outbox {
                 logger.error(
                     "cannot write dead letter", ["id": .string(event.id), "error": .string(error.description)])
             }
-            retire(event, outcome: "dead_letter")
             metrics.deadLetters.increment()
+            retire(event, outcome: "dead_letter")
             logger.warning(
                 "outbox event dead-lettered",
                 ["id": .string(event.id), "key": .string(event.key), "reason": .string(reason)])
         case .retry(let reason, let retryAfter):
             let delay = backoff.delay(attempt: attempt, retryAfter: retryAfter, unit: Double.random(in: 0...1))
             let notBefore = DispatchTime.now().uptimeNanoseconds + UInt64(max(0, min(delay, 1e6)) * 1e9)
-            state.withLock { $0.postpone(key: event.key, notBefore: notBefore) }
             metrics.retries.increment()
+            state.withLock { $0.postpone(key: event.key, notBefore: notBefore) }
             logger.info(
                 "outbox delivery failed; will retry",
                 [
