@@ -72,7 +72,7 @@ extension Outbox {
 
     /// Appends the ack, drops the event from memory and compacts the log when due.
     private func retire(_ event: OutboxEvent, outcome: String) {
-        let count = log.withLock { file -> Int in
+        log.withLock { file in
             do throws(OutboxError) {
                 try file.append([OutboxRecord.ack(id: event.id, outcome: outcome).encoded()])
             } catch {
@@ -80,14 +80,15 @@ extension Outbox {
                 logger.error(
                     "cannot append outbox ack", ["id": .string(event.id), "error": .string(error.description)])
             }
-            let (count, snapshot) = state.withLock { queues -> (Int, [[UInt8]]?) in
+            let snapshot = state.withLock { queues -> [[UInt8]]? in
                 queues.complete(key: event.key)
+                metrics.queued.set(Double(queues.count))
                 queues.acksSinceCompaction += 1
                 guard queues.count == 0 || queues.acksSinceCompaction >= configuration.compactAfterAcks else {
-                    return (queues.count, nil)
+                    return nil
                 }
                 queues.acksSinceCompaction = 0
-                return (queues.count, queues.pendingPayloads())
+                return queues.pendingPayloads()
             }
             if let snapshot {
                 do throws(OutboxError) {
@@ -96,9 +97,7 @@ extension Outbox {
                     logger.error("cannot compact outbox log", ["error": .string(error.description)])
                 }
             }
-            return count
         }
-        metrics.queued.set(Double(count))
     }
 
     private func now() -> Double { Date().timeIntervalSince1970 }

@@ -78,19 +78,19 @@ public final class Outbox: Sendable {
         guard payload.count <= configuration.maxEventBytes else {
             throw .eventTooLarge(bytes: payload.count, limit: configuration.maxEventBytes)
         }
-        let count = try log.withLock { file throws(OutboxError) -> Int in
+        try log.withLock { file throws(OutboxError) in
             try state.withLock { queues throws(OutboxError) in
                 guard !queues.stopping else { throw .stopped }
                 guard queues.count < configuration.capacity else { throw .full(capacity: configuration.capacity) }
                 guard !queues.pendingIDs.contains(event.id) else { throw .duplicateID(event.id) }
             }
             try file.append([payload])
-            return state.withLock { queues in
+            state.withLock { queues in
                 queues.append(event, payload: payload)
-                return queues.count
+                // Set under the lock so concurrent updates cannot leave a stale value.
+                metrics.queued.set(Double(queues.count))
             }
         }
-        metrics.queued.set(Double(count))
         wakeup.signal()
     }
 
@@ -100,14 +100,18 @@ public final class Outbox: Sendable {
     /// Path of the dead-letter file (JSON lines with `reason`).
     public var deadLetterPath: String { deadLetters.withLock { $0.path } }
 
-    /// Stops accepting and delivering; waits up to `timeout` seconds for attempts in flight to finish.
-    /// Undelivered events stay in the log for the next start. Returns whether all threads stopped.
+    /// Stops accepting and delivering; waits up to `timeout` seconds for attempts in flight to finish,
+    /// then releases the log so another outbox may open the directory. Undelivered events stay in the
+    /// log for the next start. Returns whether all threads stopped (if not, the log stays open).
     @discardableResult
     public func stop(timeout: Double) -> Bool {
         state.withLock { $0.stopping = true }
         for _ in 0..<max(1, configuration.workerCount) { wakeup.signal() }
-        guard started.load(ordering: .acquiring) else { return true }
-        return workers.wait(timeout: .now() + max(0, timeout)) == .success
+        if started.load(ordering: .acquiring) {
+            guard workers.wait(timeout: .now() + max(0, timeout)) == .success else { return false }
+        }
+        log.withLock { $0.close() }
+        return true
     }
 
     /// The undelivered events of a replayed log, in their original order.

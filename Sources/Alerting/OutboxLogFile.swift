@@ -8,7 +8,9 @@ import Glibc
 /// leave a torn last frame (short or with a wrong checksum); `replay` returns every record before it
 /// and truncates the file there, so later appends start on a frame boundary. Compaction writes a new
 /// file, fsyncs it, renames it over the log and fsyncs the directory, so a crash leaves either the old
-/// or the new log, never a mix. Owned by one `Outbox` and used only under its lock.
+/// or the new log, never a mix. The log is `flock`ed exclusively, so a second outbox (in this or another
+/// process) on the same directory fails to open instead of interleaving records. Owned by one `Outbox`
+/// and used only under its lock.
 final class OutboxLogFile {
     static let headerSize = 4 + 32
 
@@ -25,12 +27,19 @@ final class OutboxLogFile {
         } catch {
             throw .storage("cannot create \(directory): \(error)")
         }
-        descriptor = try Self.open(path)
+        descriptor = try Self.openLocked(path)
         size = Int(lseek(descriptor, 0, SEEK_END))
     }
 
     deinit {
-        close(descriptor)
+        close()
+    }
+
+    /// Releases the file and its lock; later appends fail with `OutboxError.stopped`.
+    func close() {
+        guard descriptor >= 0 else { return }
+        Glibc.close(descriptor)
+        descriptor = -1
     }
 
     /// Every intact payload in order; a torn or corrupt tail is cut off (its byte count is returned).
@@ -54,6 +63,7 @@ final class OutboxLogFile {
 
     /// Appends framed payloads and fsyncs; on failure the file is cut back to its previous size.
     func append(_ payloads: [[UInt8]]) throws(OutboxError) {
+        guard descriptor >= 0 else { throw .stopped }
         var frames: [UInt8] = []
         for payload in payloads { frames += Self.frame(payload) }
         let written = Self.writeAll(descriptor, frames)
@@ -67,18 +77,20 @@ final class OutboxLogFile {
 
     /// Atomically replaces the log with exactly these payloads.
     func rewrite(_ payloads: [[UInt8]]) throws(OutboxError) {
+        guard descriptor >= 0 else { throw .stopped }
         let temporary = path + ".compact"
         unlink(temporary)
-        let fresh = try Self.open(temporary)
+        // Locked before the rename, so the path is never unlocked while we own it.
+        let fresh = try Self.openLocked(temporary)
         var frames: [UInt8] = []
         for payload in payloads { frames += Self.frame(payload) }
         guard Self.writeAll(fresh, frames), fsync(fresh) == 0, rename(temporary, path) == 0 else {
             let reason = String(cString: strerror(errno))
-            close(fresh)
+            Glibc.close(fresh)
             unlink(temporary)
             throw .storage("cannot compact \(path): \(reason)")
         }
-        close(descriptor)
+        Glibc.close(descriptor)
         descriptor = fresh
         size = frames.count
         Self.syncDirectory(directory)
@@ -103,9 +115,13 @@ final class OutboxLogFile {
         return payload
     }
 
-    private static func open(_ path: String) throws(OutboxError) -> Int32 {
+    private static func openLocked(_ path: String) throws(OutboxError) -> Int32 {
         let descriptor = Glibc.open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw .storage("cannot open \(path): \(String(cString: strerror(errno)))") }
+        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+            Glibc.close(descriptor)
+            throw .storage("\(path) is in use by another outbox")
+        }
         return descriptor
     }
 
@@ -130,6 +146,6 @@ final class OutboxLogFile {
         let descriptor = Glibc.open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard descriptor >= 0 else { return }
         _ = fsync(descriptor)
-        close(descriptor)
+        Glibc.close(descriptor)
     }
 }

@@ -214,3 +214,14 @@ import Testing
         }
     }
 }
+
+@Suite struct OutboxExclusivityTests {
+    @Test func secondOutboxOnTheSameDirectoryIsRefusedUntilStopped() throws {
+        let fixture = OutboxFixture()
+        let first = try fixture.outbox()
+        try first.enqueue(testEvent(key: "k", number: 1, url: "http://127.0.0.1:9"))
+        #expect(throws: OutboxError.self) { try fixture.outbox() }
+        #expect(first.stop(timeout: 1))
+        #expect(try fixture.outbox().pendingCount == 1)
+    }
+}
