@@ -11,6 +11,7 @@ import Synchronization
 /// Suppressions are counted in `riskd_alerts_suppressed_total{reason}` and the latest `maxRecent` are
 /// kept for `json()`. Group memory is bounded by `maxGroups`.
 public final class AlertSuppressor: Sendable {
+    /// Grouping labels and the cooldown / storm limits.
     public struct Configuration: Sendable {
         /// Labels whose values form the group key; a missing label counts as empty.
         public var groupLabels: [String] = ["cluster", "service"]

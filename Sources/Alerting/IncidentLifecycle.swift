@@ -8,6 +8,7 @@ import Synchronization
 /// risk hovering around the threshold does not flap). Only open incidents are stored, at most
 /// `maxEntries`; when full, the least recently updated incident is forgotten.
 public final class IncidentLifecycle: Sendable {
+    /// Hysteresis and memory bounds.
     public struct Configuration: Sendable {
         /// Risk below this counts towards resolving.
         public var resolveThreshold: Double = 0.2

@@ -52,7 +52,8 @@ public final class Outbox: Sendable {
         if queues.count < payloads.count {
             try file.rewrite(queues.pendingPayloads())
         }
-        deadLetters = Mutex(try DeadLetterFile(directory: configuration.directory))
+        deadLetters = Mutex(
+            try DeadLetterFile(directory: configuration.directory, maxBytes: configuration.maxDeadLetterBytes))
         log = Mutex(file)
         state = Mutex(queues)
         self.metrics.queued.set(Double(queues.count))

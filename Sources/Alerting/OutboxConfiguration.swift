@@ -19,6 +19,8 @@ public struct OutboxConfiguration: Sendable {
     public var maxEventBytes: Int = 600 * 1024
     /// The log is rewritten with only pending events after this many acks (and whenever all are acked).
     public var compactAfterAcks: Int = 1_000
+    /// `dead-letters.jsonl` is rotated to `dead-letters.jsonl.1` beyond this size.
+    public var maxDeadLetterBytes: Int = 16 << 20
 
     public init(directory: String) {
         self.directory = directory

@@ -8,6 +8,7 @@ import JSON
 /// With a secret, each body is signed like PagerDuty signs its webhooks: header
 /// `X-Riskd-Signature: v1=<hex HMAC-SHA256 of the body>`, so receivers can reuse a PagerDuty verifier.
 public struct WebhookEventBuilder: Sendable {
+    /// The receiver and how to authenticate to it.
     public struct Configuration: Sendable {
         public var url: String
         /// Extra headers sent with every event (e.g. an API key).

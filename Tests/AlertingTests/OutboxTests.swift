@@ -225,3 +225,42 @@ import Testing
         #expect(try fixture.outbox().pendingCount == 1)
     }
 }
+
+@Suite struct OutboxConcurrencyTests {
+    @Test func aHangingKeyDoesNotBlockOtherKeys() throws {
+        let fixture = OutboxFixture()
+        let upstream = try FakeUpstream { request, _ in
+            String(decoding: request.body, as: UTF8.self).contains(#""key":"slow""#)
+                ? .hang : .respond(status: 202, body: "{}")
+        }
+        defer { upstream.stop() }
+        let outbox = try fixture.outbox(fixture.configuration(requestTimeout: 3))
+        try outbox.enqueue(testEvent(key: "slow", number: 1, url: upstream.baseURL))
+        try outbox.enqueue(testEvent(key: "fast", number: 1, url: upstream.baseURL))
+        try outbox.enqueue(testEvent(key: "fast", number: 2, url: upstream.baseURL))
+        outbox.start()
+        defer { outbox.stop(timeout: 5) }
+        // While the slow key's first attempt still hangs, both fast events are delivered.
+        #expect(eventually(timeout: 2.5) { outbox.pendingCount == 1 })
+        #expect(fixture.counter("riskd_outbox_events_sent_total") == 2)
+    }
+
+    @Test func deadLetterFileIsRotatedWhenFull() throws {
+        let fixture = OutboxFixture()
+        let upstream = try FakeUpstream { _, _ in .respond(status: 422, body: "{}") }
+        defer { upstream.stop() }
+        var configuration = fixture.configuration()
+        configuration.maxDeadLetterBytes = 300
+        let outbox = try fixture.outbox(configuration)
+        for number in 1...4 { try outbox.enqueue(testEvent(key: "k", number: number, url: upstream.baseURL)) }
+        outbox.start()
+        defer { outbox.stop(timeout: 5) }
+        #expect(eventually { outbox.pendingCount == 0 })
+        let current = try String(contentsOfFile: outbox.deadLetterPath, encoding: .utf8)
+        let rotated = try String(contentsOfFile: outbox.deadLetterPath + ".1", encoding: .utf8)
+        #expect(current.utf8.count <= 300)
+        #expect(current.contains(#""id":"k-4""#))
+        #expect(rotated.contains(#""reason":"http_422""#))
+        #expect(fixture.counter("riskd_outbox_dead_letters_total") == 4)
+    }
+}
