@@ -1,4 +1,5 @@
 import Crypto
+import Foundation
 
 /// Verifies `X-PagerDuty-Signature` on inbound v3 webhooks so only PagerDuty can change incident state.
 ///
@@ -33,19 +34,10 @@ public struct PagerDutyWebhookVerifier: Sendable {
     /// The decoded `v1=` signatures; other versions, empty values and bad hex are skipped.
     static func signatures(in header: String) -> [[UInt8]] {
         header.split(separator: ",").compactMap { entry in
-            let trimmed = entry.trimmingCharacters(in: " \t")
+            let trimmed = entry.trimmingCharacters(in: .whitespaces)
             guard trimmed.hasPrefix("v1=") else { return nil }
             guard let bytes = Hex.decode(trimmed.dropFirst(3)), !bytes.isEmpty else { return nil }
             return bytes
         }
-    }
-}
-
-extension Substring {
-    fileprivate func trimmingCharacters(in set: String) -> Substring {
-        var result = self
-        while let first = result.first, set.contains(first) { result.removeFirst() }
-        while let last = result.last, set.contains(last) { result.removeLast() }
-        return result
     }
 }

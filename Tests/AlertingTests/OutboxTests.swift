@@ -264,3 +264,22 @@ import Testing
         #expect(fixture.counter("riskd_outbox_dead_letters_total") == 4)
     }
 }
+
+@Suite struct OutboxGiveUpTests {
+    @Test func retriesAreBoundedByMaxAttempts() throws {
+        let fixture = OutboxFixture()
+        let upstream = try FakeUpstream { _, _ in .respond(status: 500, body: "{}") }
+        defer { upstream.stop() }
+        var configuration = fixture.configuration()
+        configuration.maxAttempts = 3
+        let outbox = try fixture.outbox(configuration)
+        try outbox.enqueue(testEvent(key: "k", number: 1, url: upstream.baseURL))
+        outbox.start()
+        defer { outbox.stop(timeout: 5) }
+        #expect(eventually { outbox.pendingCount == 0 })
+        #expect(upstream.requests.count == 3)
+        #expect(fixture.counter("riskd_outbox_retries_total") == 2)
+        let text = try String(contentsOfFile: outbox.deadLetterPath, encoding: .utf8)
+        #expect(text.contains(#""reason":"retries_exhausted: http_500""#))
+    }
+}
