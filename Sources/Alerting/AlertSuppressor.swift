@@ -1,0 +1,115 @@
+import JSON
+import Metrics
+import Synchronization
+
+/// Decides whether a trigger may page, so one failure does not page the on-call many times.
+///
+/// Checks, in order: inhibition (an incident for the same dedup key is already open in
+/// `IncidentState`), cooldown (the alert's group — the values of `groupLabels` such as cluster and
+/// service — paged within `cooldownSeconds`), storm protection (at most `maxPagesPerWindow` pages in
+/// any sliding `windowSeconds`). Only triggers go through it; resolves must always be sent.
+/// Suppressions are counted in `riskd_alerts_suppressed_total{reason}` and the latest `maxRecent` are
+/// kept for `json()`. Group memory is bounded by `maxGroups`.
+public final class AlertSuppressor: Sendable {
+    /// Grouping labels and the cooldown / storm limits.
+    public struct Configuration: Sendable {
+        /// Labels whose values form the group key; a missing label counts as empty.
+        public var groupLabels: [String] = ["cluster", "service"]
+        public var cooldownSeconds: Double = 300
+        public var windowSeconds: Double = 600
+        public var maxPagesPerWindow: Int = 10
+        public var maxRecent: Int = 100
+        public var maxGroups: Int = 10_000
+
+        public init() {}
+    }
+
+    /// Why a page was held back.
+    public enum Reason: String, Sendable, CaseIterable {
+        case inhibited, cooldown, storm
+    }
+
+    /// The decision for one trigger.
+    public enum Verdict: Sendable, Equatable {
+        case page(groupKey: String)
+        case suppressed(Reason)
+    }
+
+    private struct State {
+        var lastPageByGroup: [String: Double] = [:]
+        var pageTimes: [Double] = []
+        var recent: [SuppressionRecord] = []
+    }
+
+    public let configuration: Configuration
+    private let incidents: IncidentState?
+    private let suppressed: MetricFamily<Counter>
+    private let state = Mutex(State())
+
+    public init(configuration: Configuration = Configuration(), incidents: IncidentState?, metrics: MetricsRegistry) {
+        self.configuration = configuration
+        self.incidents = incidents
+        suppressed = metrics.counterFamily(
+            "riskd_alerts_suppressed_total", help: "Pages held back by the alert suppressor, by reason.",
+            labelNames: ["reason"])
+    }
+
+    /// `cluster="a",service="b"` style text from the configured labels, in configured order.
+    public func groupKey(labels: [String: String]) -> String {
+        configuration.groupLabels.map { "\($0)=\"\(labels[$0] ?? "")\"" }.joined(separator: ",")
+    }
+
+    /// Decides for one trigger at `now` (seconds); a `.page` verdict is recorded as a page sent.
+    public func evaluate(dedupKey: String, labels: [String: String], now: Double) -> Verdict {
+        let group = groupKey(labels: labels)
+        let inhibited = incidents?.isOpen(dedupKey: dedupKey) ?? false
+        let verdict: Verdict = state.withLock { state in
+            let windowStart = now - configuration.windowSeconds
+            state.pageTimes.removeAll { $0 <= windowStart }
+            let reason: Reason?
+            if inhibited {
+                reason = .inhibited
+            } else if let last = state.lastPageByGroup[group], now - last < configuration.cooldownSeconds {
+                reason = .cooldown
+            } else if state.pageTimes.count >= configuration.maxPagesPerWindow {
+                reason = .storm
+            } else {
+                reason = nil
+            }
+            guard let reason else {
+                recordPage(group: group, now: now, in: &state)
+                return .page(groupKey: group)
+            }
+            state.recent.append(SuppressionRecord(dedupKey: dedupKey, groupKey: group, reason: reason, at: now))
+            if state.recent.count > max(0, configuration.maxRecent) {
+                state.recent.removeFirst(state.recent.count - max(0, configuration.maxRecent))
+            }
+            return .suppressed(reason)
+        }
+        if case .suppressed(let reason) = verdict { suppressed.labels(reason.rawValue).increment() }
+        return verdict
+    }
+
+    /// The latest suppressions, oldest first.
+    public func recentSuppressions() -> [SuppressionRecord] {
+        state.withLock { $0.recent }
+    }
+
+    /// `{"recent_suppressions": [...], "pages_in_window": n}`.
+    public func json() -> JSONValue {
+        let (recent, pages) = state.withLock { ($0.recent, $0.pageTimes.count) }
+        return ["recent_suppressions": .array(recent.map(\.json)), "pages_in_window": .number(Double(pages))]
+    }
+
+    private func recordPage(group: String, now: Double, in state: inout State) {
+        state.pageTimes.append(now)
+        state.lastPageByGroup[group] = now
+        guard state.lastPageByGroup.count > max(1, configuration.maxGroups) else { return }
+        // Groups past their cooldown carry no information; drop them first, then the oldest.
+        state.lastPageByGroup = state.lastPageByGroup.filter { now - $0.value < configuration.cooldownSeconds }
+        while state.lastPageByGroup.count > max(1, configuration.maxGroups) {
+            guard let oldest = state.lastPageByGroup.min(by: { $0.value < $1.value })?.key else { break }
+            state.lastPageByGroup[oldest] = nil
+        }
+    }
+}

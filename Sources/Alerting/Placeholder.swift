@@ -1,2 +1,0 @@
-/// Placeholder until the Alerting module lands.
-enum AlertingModule {}

@@ -1,2 +1,0 @@
-/// Placeholder until the Outbound module lands.
-enum OutboundModule {}
