@@ -52,9 +52,10 @@ wait_http() { # url, seconds
     done
 }
 # Resident memory of a process and all its descendants, in MiB (uvicorn workers, nginx workers).
+descendants() { local child; for child in $(pgrep -P "$1" || true); do echo "$child"; descendants "$child"; done; }
 rss_mib() {
     local total=0 pid
-    for pid in $1 $(pgrep -P "$1" || true); do
+    for pid in $1 $(descendants "$1"); do
         total=$((total + $(awk '/^VmRSS:/{print $2}' "/proc/$pid/status" 2>/dev/null || echo 0)))
     done
     awk -v kb="$total" 'BEGIN{printf "%.1f", kb/1024}'
@@ -74,7 +75,7 @@ sed "s/NGINX_PORT/$PORT_NGINX/" "$here/nginx.conf" >"$work/nginx.conf"
 nginx -p "$work" -c "$work/nginx.conf" -g 'daemon off;' 2>"$work/nginx.log" &
 pids+=($!); nginx_pid=$!
 (cd "$here" && RISKD_MODELS_DIR="$models_dir" BENCH_MODEL="$MODEL" \
-    python3 -m uvicorn fastapi_app:app --host 127.0.0.1 --port $PORT_FASTAPI --workers "$cores" \
+    exec python3 -m uvicorn fastapi_app:app --host 127.0.0.1 --port $PORT_FASTAPI --workers "$cores" \
     --log-level warning --no-access-log 2>"$work/fastapi.log") &
 pids+=($!); fastapi_pid=$!
 wait_http "http://127.0.0.1:$PORT_NGINX/" 10
@@ -119,7 +120,7 @@ rss[fastapi]="$(rss_mib "$fastapi_pid")"
 [ "$skip_riskd" -eq 1 ] || rss[riskd]="$(rss_mib "$riskd_pid")"
 
 # --- report
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN{ if (b+0 == 0) print "n/a"; else printf "%.2f×", a/b }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN{ if (b+0 == 0) print "n/a"; else printf "%.3g×", a/b }'; }
 {
     echo "# bench/compare results"
     echo
