@@ -116,7 +116,10 @@ for rows in 1 64; do
     done
 done
 rss[nginx]="$(rss_mib "$nginx_pid")"
-rss[fastapi]="$(rss_mib "$fastapi_pid")"
+# Measure from the uvicorn supervisor (found by its unique port; the pyenv shim may sit above it).
+uvicorn_pid="$(pgrep -o -f "uvicorn fastapi_app:app --host 127.0.0.1 --port $PORT_FASTAPI" || echo "$fastapi_pid")"
+echo "fastapi processes: $uvicorn_pid $(descendants "$uvicorn_pid" | paste -sd' ' -)"
+rss[fastapi]="$(rss_mib "$uvicorn_pid")"
 [ "$skip_riskd" -eq 1 ] || rss[riskd]="$(rss_mib "$riskd_pid")"
 
 # --- report
