@@ -26,9 +26,13 @@ for tool in wrk nginx python3 curl; do command -v "$tool" >/dev/null || { echo "
 python3 -c "import fastapi, uvicorn, xgboost" 2>/dev/null || python3 -m pip install --quiet -r "$here/requirements.txt"
 
 work="$(mktemp -d)"
+descendants() { local child; for child in $(pgrep -P "$1" || true); do echo "$child"; descendants "$child"; done; }
 pids=()
 cleanup() {
-    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+    # Kill whole trees: the pyenv shim's child python (uvicorn supervisor) and its workers outlive the shim.
+    local all=() pid
+    for pid in "${pids[@]}"; do all+=("$pid" $(descendants "$pid")); done
+    for pid in "${all[@]}"; do kill "$pid" 2>/dev/null || true; done
     for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
     rm -rf "$work"
 }
@@ -52,7 +56,6 @@ wait_http() { # url, seconds
     done
 }
 # Resident memory of a process and all its descendants, in MiB (uvicorn workers, nginx workers).
-descendants() { local child; for child in $(pgrep -P "$1" || true); do echo "$child"; descendants "$child"; done; }
 rss_mib() {
     local total=0 pid
     for pid in $1 $(descendants "$1"); do
