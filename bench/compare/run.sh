@@ -1,0 +1,159 @@
+#!/usr/bin/env bash
+# Side-by-side benchmark, one command on this machine:
+#   riskd  vs  nginx returning a fixed JSON (the ceiling)  vs  FastAPI + uvicorn + XGBoost (same predictions),
+#   1-row and 64-row predict requests; wrk -t2 -c64 -d15s --latency; resident memory from /proc.
+# Writes bench/compare/RESULTS.md. Runtime about 2.5 minutes (plus the riskd release build).
+#
+# usage: bench/compare/run.sh [--skip-riskd]
+# env:   MODEL (default disk-failure)  DURATION (15s)  WARMUP (3s)  CONNECTIONS (64)  THREADS (2)
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+repo="$(cd "$here/../.." && pwd)"
+skip_riskd=0
+for arg in "$@"; do
+    case "$arg" in
+        --skip-riskd) skip_riskd=1 ;;
+        *) echo "unknown argument: $arg" >&2; exit 2 ;;
+    esac
+done
+MODEL="${MODEL:-disk-failure}"
+DURATION="${DURATION:-15s}"; WARMUP="${WARMUP:-3s}"
+CONNECTIONS="${CONNECTIONS:-64}"; THREADS="${THREADS:-2}"
+PORT_RISKD=18080; PORT_NGINX=18081; PORT_FASTAPI=18082
+cores="$(nproc)"
+
+for tool in wrk nginx python3 curl; do command -v "$tool" >/dev/null || { echo "missing $tool" >&2; exit 1; }; done
+python3 -c "import fastapi, uvicorn, xgboost" 2>/dev/null || python3 -m pip install --quiet -r "$here/requirements.txt"
+
+work="$(mktemp -d)"
+descendants() { local child; for child in $(pgrep -P "$1" || true); do echo "$child"; descendants "$child"; done; }
+pids=()
+cleanup() {
+    # Kill whole trees: the pyenv shim's child python (uvicorn supervisor) and its workers outlive the shim.
+    local all=() pid
+    for pid in "${pids[@]}"; do all+=("$pid" $(descendants "$pid")); done
+    for pid in "${all[@]}"; do kill "$pid" 2>/dev/null || true; done
+    for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+# --- model: the repo's bundled one, or a temporary XGBoost model until it lands
+models_dir="$repo/models"
+model_note="repo models/$MODEL"
+if [ ! -d "$models_dir/$MODEL" ]; then
+    models_dir="$work/models"
+    python3 "$here/gen_temp_model.py" "$models_dir/$MODEL/1"
+    model_note="TEMPORARY model from gen_temp_model.py (models/$MODEL not in repo yet)"
+fi
+python3 "$here/make_bodies.py" "$models_dir" "$MODEL" "$work"
+
+wait_http() { # url, seconds
+    local deadline=$((SECONDS + $2))
+    until curl -fsS -o /dev/null "$1" 2>/dev/null; do
+        [ "$SECONDS" -lt "$deadline" ] || { echo "timed out waiting for $1" >&2; exit 1; }
+        sleep 0.2
+    done
+}
+# Resident memory of a process and all its descendants, in MiB (uvicorn workers, nginx workers).
+rss_mib() {
+    local total=0 pid
+    for pid in $1 $(descendants "$1"); do
+        total=$((total + $(awk '/^VmRSS:/{print $2}' "/proc/$pid/status" 2>/dev/null || echo 0)))
+    done
+    awk -v kb="$total" 'BEGIN{printf "%.1f", kb/1024}'
+}
+
+# --- servers
+declare -A url rss
+if [ "$skip_riskd" -eq 0 ]; then
+    (cd "$repo" && swift build -c release --product riskd)
+    RISKD_HOST=127.0.0.1 RISKD_PORT=$PORT_RISKD RISKD_MODELS_DIR="$models_dir" RISKD_DATA_DIR="$work/riskd-data" \
+        RISKD_LOG_LEVEL=error "$repo/.build/release/riskd" serve 2>"$work/riskd.log" &
+    pids+=($!); riskd_pid=$!
+    wait_http "http://127.0.0.1:$PORT_RISKD/readyz" 30
+    url[riskd]="http://127.0.0.1:$PORT_RISKD/v1/models/$MODEL/predict"
+fi
+sed "s/NGINX_PORT/$PORT_NGINX/" "$here/nginx.conf" >"$work/nginx.conf"
+nginx -p "$work" -c "$work/nginx.conf" -g 'daemon off;' 2>"$work/nginx.log" &
+pids+=($!); nginx_pid=$!
+(cd "$here" && RISKD_MODELS_DIR="$models_dir" BENCH_MODEL="$MODEL" \
+    exec python3 -m uvicorn fastapi_app:app --host 127.0.0.1 --port $PORT_FASTAPI --workers "$cores" \
+    --log-level warning --no-access-log 2>"$work/fastapi.log") &
+pids+=($!); fastapi_pid=$!
+wait_http "http://127.0.0.1:$PORT_NGINX/" 10
+wait_http "http://127.0.0.1:$PORT_FASTAPI/livez" 60
+url[nginx]="http://127.0.0.1:$PORT_NGINX/v1/models/$MODEL/predict"
+url[fastapi]="http://127.0.0.1:$PORT_FASTAPI/v1/models/$MODEL/predict"
+
+# The same prediction from both model servers (sanity check before timing anything).
+curl -fsS -H 'Content-Type: application/json' --data-binary "@$work/body-1.json" "${url[fastapi]}" >"$work/check-fastapi.json"
+if [ "$skip_riskd" -eq 0 ]; then
+    curl -fsS -H 'Content-Type: application/json' --data-binary "@$work/body-1.json" "${url[riskd]}" >"$work/check-riskd.json"
+    python3 - "$work/check-riskd.json" "$work/check-fastapi.json" <<'PY'
+import json, sys
+a, b = (json.load(open(p))["predictions"][0]["risk"] for p in sys.argv[1:3])
+print(f"risk riskd={a:.6f} fastapi={b:.6f}")
+if abs(a - b) > 1e-4:
+    print("WARNING: riskd and FastAPI disagree on the same row", file=sys.stderr)
+PY
+fi
+
+# --- runs
+servers=(nginx fastapi); [ "$skip_riskd" -eq 1 ] || servers=(riskd nginx fastapi)
+declare -A rps p50 p99 errs
+to_ms() { # wrk latency like 512.00us / 1.23ms / 1.02s -> milliseconds
+    awk -v v="$1" 'BEGIN{ n=v+0; if (v ~ /us$/) n/=1000; else if (v ~ /ms$/) n=n; else if (v ~ /s$/) n*=1000; printf "%.3f", n }'
+}
+for rows in 1 64; do
+    for s in "${servers[@]}"; do
+        BODY_FILE="$work/body-$rows.json" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" -s "$here/post.lua" "${url[$s]}" >/dev/null
+        out="$(BODY_FILE="$work/body-$rows.json" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency \
+            -s "$here/post.lua" "${url[$s]}")"
+        echo "$out" >"$work/wrk-$s-$rows.txt"
+        rps[$s,$rows]="$(awk '/^Requests\/sec:/{printf "%.0f", $2}' <<<"$out")"
+        p50[$s,$rows]="$(to_ms "$(awk '$1=="50%"{print $2}' <<<"$out")")"
+        p99[$s,$rows]="$(to_ms "$(awk '$1=="99%"{print $2}' <<<"$out")")"
+        errs[$s,$rows]="$(awk '/Non-2xx or 3xx responses:/{print $NF} /Socket errors/{print "sock"}' <<<"$out" | paste -sd' ' -)"
+        echo "$s rows=$rows req/s=${rps[$s,$rows]} p50=${p50[$s,$rows]}ms p99=${p99[$s,$rows]}ms ${errs[$s,$rows]}"
+    done
+done
+rss[nginx]="$(rss_mib "$nginx_pid")"
+# Measure from the uvicorn supervisor (found by its unique port; the pyenv shim may sit above it).
+uvicorn_pid="$(pgrep -o -f "uvicorn fastapi_app:app --host 127.0.0.1 --port $PORT_FASTAPI" || echo "$fastapi_pid")"
+echo "fastapi processes: $uvicorn_pid $(descendants "$uvicorn_pid" | paste -sd' ' -)"
+rss[fastapi]="$(rss_mib "$uvicorn_pid")"
+[ "$skip_riskd" -eq 1 ] || rss[riskd]="$(rss_mib "$riskd_pid")"
+
+# --- report
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN{ if (b+0 == 0) print "n/a"; else printf "%.3g×", a/b }'; }
+{
+    echo "# bench/compare results"
+    echo
+    echo "Generated by \`bench/compare/run.sh$( [ "$skip_riskd" -eq 1 ] && echo " --skip-riskd")\` on $(date -u +%Y-%m-%dT%H:%MZ)."
+    echo "Machine: $cores cores ($(awk -F': ' '/model name/{print $2; exit}' /proc/cpuinfo)); wrk, servers and client share the cores."
+    echo "Load: wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency after a $WARMUP warm-up, POST bodies from make_bodies.py."
+    echo "Model: $model_note. nginx answers a fixed 1-row JSON without reading the body (the HTTP ceiling)."
+    echo "FastAPI: uvicorn --workers $cores, XGBoost Booster (nthread=1 per worker)."
+    echo
+    echo "| server | rows | req/s | p50 ms | p99 ms | req/s vs nginx | req/s vs FastAPI | p99 vs FastAPI | errors |"
+    echo "|---|---:|---:|---:|---:|---:|---:|---:|---|"
+    for rows in 1 64; do
+        for s in "${servers[@]}"; do
+            echo "| $s | $rows | ${rps[$s,$rows]} | ${p50[$s,$rows]} | ${p99[$s,$rows]} |" \
+                "$(ratio "${rps[$s,$rows]}" "${rps[nginx,$rows]}") | $(ratio "${rps[$s,$rows]}" "${rps[fastapi,$rows]}") |" \
+                "$(ratio "${p99[$s,$rows]}" "${p99[fastapi,$rows]}") | ${errs[$s,$rows]:-none} |"
+        done
+    done
+    echo
+    echo "Rows per second (64-row requests): $(for s in "${servers[@]}"; do printf '%s %s; ' "$s" "$((${rps[$s,64]:-0} * 64))"; done)"
+    echo
+    echo "| server | resident memory after the runs (MiB, process + children) |"
+    echo "|---|---:|"
+    for s in "${servers[@]}"; do echo "| $s | ${rss[$s]} |"; done
+} >"$here/RESULTS.md"
+echo "wrote $here/RESULTS.md"
+
+# Other helpers' benchmarks, when present.
+[ -x "$repo/bench/inference/run.sh" ] && "$repo/bench/inference/run.sh" || true
+[ -x "$repo/bench/http/run.sh" ] && "$repo/bench/http/run.sh" || true
