@@ -123,8 +123,9 @@ extension ModelRegistry {
                 lastKnownManifest: manifest)
         }
         for name in state.entries.keys where !names.contains(name) {
+            let versions = state.entries[name]?.available.keys.sorted() ?? []
+            summary.unloaded += versions.map { "\(name)/\($0)" }
             state.entries[name] = nil
-            summary.unloaded.append(name)
         }
         publish(&state)
         summary.generation = state.generation

@@ -53,8 +53,8 @@ public final class ModelRegistry: Sendable {
         metrics.collect(
             "riskd_model_versions", help: "Known model versions by state.", type: "gauge",
             labelNames: ["model", "state"]
-        ) { [current] in
-            let snapshot = current.withLock { $0 }
+        ) { [weak self] in
+            guard let snapshot = self?.snapshot else { return [] }
             var rows: [([String], Double)] = []
             for (name, entry) in snapshot.models {
                 for state in [VersionState.loading, .available, .failed, .unloaded] {

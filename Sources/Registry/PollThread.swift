@@ -11,7 +11,8 @@ final class PollThread: Sendable {
     private let stopping = Atomic<Bool>(false)
 
     init(interval: Double, action: @escaping @Sendable () -> Void) {
-        let thread = Thread { [wake, finished, stopping] in
+        // The thread holds the poller until it ends, which `stop` makes happen.
+        let thread = Thread { [self] in
             while !stopping.load(ordering: .acquiring) {
                 let timeout: DispatchTime = interval > 0 ? .now() + interval : .distantFuture
                 _ = wake.wait(timeout: timeout)

@@ -21,7 +21,7 @@ final class BlockingWorkers: Sendable {
             return .immediate(.error(.serviceUnavailable, code: "overloaded", message: "too many blocking requests queued"))
         }
         let promise = ResponsePromise()
-        queue.async { [pending] in
+        queue.async { [self] in
             promise.fulfill(work())
             pending.wrappingSubtract(1, ordering: .relaxed)
         }

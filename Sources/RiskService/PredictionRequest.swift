@@ -14,9 +14,9 @@ struct PredictionRequest: Sendable {
     var instances: [Instance]
 
     init(_ body: JSONObject) throws(HTTPResponseError) {
-        guard let list = body["instances"] else { throw .badRequest("instances: required") }
-        guard case .array(let items) = list else { throw .badRequest("instances: expected an array") }
-        guard !items.isEmpty else { throw .badRequest("instances: must not be empty") }
+        guard let list = body["instances"] else { throw HTTPResponseError.badRequest("instances: required") }
+        guard case .array(let items) = list else { throw HTTPResponseError.badRequest("instances: expected an array") }
+        guard !items.isEmpty else { throw HTTPResponseError.badRequest("instances: must not be empty") }
         guard items.count <= Self.maxInstances else {
             throw HTTPResponseError(
                 .contentTooLarge, "too_many_instances", "at most \(Self.maxInstances) instances per request")
@@ -25,9 +25,9 @@ struct PredictionRequest: Sendable {
         instances.reserveCapacity(items.count)
         for (index, item) in items.enumerated() {
             let path = "instances[\(index)]"
-            guard case .object(let object) = item else { throw .badRequest("\(path): expected an object") }
+            guard case .object(let object) = item else { throw HTTPResponseError.badRequest("\(path): expected an object") }
             guard case .object(let features)? = object["features"] else {
-                throw .badRequest("\(path).features: required, an object of feature name to number or null")
+                throw HTTPResponseError.badRequest("\(path).features: required, an object of feature name to number or null")
             }
             var pairs: [(name: String, value: Double)] = []
             pairs.reserveCapacity(features.count)
@@ -36,12 +36,12 @@ struct PredictionRequest: Sendable {
                 case .number(let number): pairs.append((name, number))
                 case .null: pairs.append((name, .nan))
                 default:
-                    throw .badRequest("\(path).features.\(name): expected a number or null, got \(value.typeName)")
+                    throw HTTPResponseError.badRequest("\(path).features.\(name): expected a number or null, got \(value.typeName)")
                 }
             }
             var entity: String?
             if let value = object["entity"], !value.isNull {
-                guard case .string(let text) = value else { throw .badRequest("\(path).entity: expected a string") }
+                guard case .string(let text) = value else { throw HTTPResponseError.badRequest("\(path).entity: expected a string") }
                 entity = text
             }
             instances.append(Instance(features: pairs, entity: entity))

@@ -47,10 +47,10 @@ public struct RiskScorer: Sendable {
     public func fallback(
         _ manifest: ModelManifest, names: [String], values: [Double], reason: String
     ) -> RiskAssessment? {
-        guard let policy = manifest.fallback else { return nil }
-        var risk = policy.defaultRisk
+        guard let rules = manifest.fallback else { return nil }
+        var risk = rules.defaultRisk
         var why = reason
-        for rule in policy.rules {
+        for rule in rules.rules {
             guard let index = names.firstIndex(of: rule.feature), index < values.count, !values[index].isNaN,
                 rule.matches(values[index])
             else { continue }

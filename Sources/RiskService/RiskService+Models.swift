@@ -50,7 +50,7 @@ extension RiskService {
             let body = try jsonBody(request)
             let version = try decoding { try body.require("version", at: "").int(at: "version") }
             let weight = try decoding { try body.optional("weight")?.double(at: "weight") }
-            if alias == .canary, weight == nil { throw .badRequest("weight: required for the canary alias (0...1)") }
+            if alias == .canary, weight == nil { throw HTTPResponseError.badRequest("weight: required for the canary alias (0...1)") }
             return try administer(caller, "set_alias", "\(name)/\(alias.rawValue)=\(version)") {
                 () throws(RegistryAdminError) in
                 let result = try registry.setAlias(model: name, alias: alias, version: version, weight: weight)
@@ -81,7 +81,7 @@ extension RiskService {
     func modelEntry(_ context: RouteContext) throws(HTTPResponseError) -> ModelEntry {
         let name = context.parameters["name"] ?? ""
         guard let entry = registry.snapshot.models[name] else {
-            throw .notFound("model_not_found", "model \"\(name)\" not found")
+            throw HTTPResponseError.notFound("model_not_found", "model \"\(name)\" not found")
         }
         return entry
     }
@@ -89,7 +89,7 @@ extension RiskService {
     private func nameAndVersion(_ context: RouteContext) throws(HTTPResponseError) -> (String, Int) {
         let text = context.parameters["version"] ?? ""
         guard let version = Int(text), version > 0 else {
-            throw .badRequest("version must be a positive integer, got \"\(text)\"")
+            throw HTTPResponseError.badRequest("version must be a positive integer, got \"\(text)\"")
         }
         return (context.parameters["name"] ?? "", version)
     }
@@ -97,7 +97,7 @@ extension RiskService {
     private func aliasName(_ context: RouteContext) throws(HTTPResponseError) -> ModelAliases.Name {
         let text = context.parameters["alias"] ?? ""
         guard let alias = ModelAliases.Name(rawValue: text) else {
-            throw .notFound("alias_not_found", "alias must be production, canary or shadow, got \"\(text)\"")
+            throw HTTPResponseError.notFound("alias_not_found", "alias must be production, canary or shadow, got \"\(text)\"")
         }
         return alias
     }
@@ -113,8 +113,8 @@ extension RiskService {
         } catch {
             audit(caller, action, target, "refused", ["reason": .string(error.description)])
             switch error {
-            case .modelNotFound: throw .notFound("model_not_found", error.description)
-            case .versionNotFound: throw .notFound("version_not_found", error.description)
+            case .modelNotFound: throw HTTPResponseError.notFound("model_not_found", error.description)
+            case .versionNotFound: throw HTTPResponseError.notFound("version_not_found", error.description)
             case .conflict: throw HTTPResponseError(.conflict, "conflict", error.description)
             case .loadFailed: throw HTTPResponseError(.unprocessableContent, "load_failed", error.description)
             }

@@ -74,9 +74,9 @@ extension RiskService {
 
     /// Applies labels to every version's tracker (a prediction id lives in exactly one of them; an
     /// entity window may span versions). Returns how many predictions got a label.
-    func recordOutcomes(_ reports: [OutcomeReport]) -> Int {
+    func recordOutcomes(_ reports: [OutcomeReport], model: String? = nil) -> Int {
         let now = Date().timeIntervalSince1970
-        let trackers = observers.all().map(\.outcomes)
+        let trackers = observers.all().map(\.outcomes).filter { model == nil || $0.model == model }
         return reports.reduce(0) { total, report in
             total + trackers.reduce(0) { $0 + report.apply(to: $1, now: now) }
         }

@@ -24,7 +24,7 @@ extension RiskService {
         let body = try PredictionRequest(try jsonBody(request))
         let snapshot = registry.snapshot
         guard let entry = snapshot.models[name] else {
-            throw .notFound("model_not_found", "model \"\(name)\" not found; GET /v1/models lists the models")
+            throw HTTPResponseError.notFound("model_not_found", "model \"\(name)\" not found; GET /v1/models lists the models")
         }
         let chosen: ServableModel?
         if let version {
@@ -89,11 +89,11 @@ extension RiskService {
 
     private func pinnedVersion(_ entry: ModelEntry, _ text: String) throws(HTTPResponseError) -> ServableModel {
         guard let number = Int(text), number > 0 else {
-            throw .badRequest("version must be a positive integer, got \"\(text)\"")
+            throw HTTPResponseError.badRequest("version must be a positive integer, got \"\(text)\"")
         }
         if let model = entry.available[number] { return model }
         guard let status = entry.statuses[number] else {
-            throw .notFound("version_not_found", "model \"\(entry.name)\" has no version \(number)")
+            throw HTTPResponseError.notFound("version_not_found", "model \"\(entry.name)\" has no version \(number)")
         }
         let why = status.reason.map { ": \($0)" } ?? ""
         throw HTTPResponseError(
@@ -122,7 +122,7 @@ extension RiskService {
         switch request.queryValue("unknown_features") {
         case nil, "reject": return true
         case "ignore": return false
-        case let other?: throw .badRequest("unknown_features must be reject or ignore, got \"\(other)\"")
+        case let other?: throw HTTPResponseError.badRequest("unknown_features must be reject or ignore, got \"\(other)\"")
         }
     }
 

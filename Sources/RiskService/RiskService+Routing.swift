@@ -8,7 +8,9 @@ struct Caller: Sendable {
     let remote: String
 }
 
-typealias ServiceHandler = @Sendable (HTTPRequest, RouteContext, Caller) throws(HTTPResponseError) -> HTTPResponse
+/// A route body: throws `HTTPResponseError` for answers other than success; anything else it throws
+/// is a bug and becomes a 500 without details.
+typealias ServiceHandler = @Sendable (HTTPRequest, RouteContext, Caller) throws -> HTTPResponse
 
 /// Largest JSON nesting accepted in a request body.
 private let maxRequestDepth = 32
@@ -28,6 +30,7 @@ extension RiskService {
         addTelemetryRoutes(to: &routes)
         addInferenceProtocolRoutes(to: &routes)
         addMonitoringRoutes(to: &routes)
+        addIncidentRoutes(to: &routes)
         return routes
     }
 
@@ -53,10 +56,12 @@ extension RiskService {
             let caller = Caller(identity: identity, remote: context.request.remoteAddress)
             let run: @Sendable () -> HTTPResponse = {
                 let response: HTTPResponse
-                do throws(HTTPResponseError) {
+                do {
                     response = try handler(request, context, caller)
-                } catch {
+                } catch let error as HTTPResponseError {
                     response = error.response
+                } catch {
+                    response = .error(.internalServerError, code: "internal_error", message: "internal error")
                 }
                 let elapsed = ContinuousClock.now - started
                 let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
@@ -72,7 +77,7 @@ extension RiskService {
         if let type = request.headers["content-type"], !type.lowercased().hasPrefix("application/json") {
             throw HTTPResponseError(.unsupportedMediaType, "unsupported_media_type", "expected Content-Type: application/json")
         }
-        guard !request.body.isEmpty else { throw .badRequest("request body is empty; expected a JSON object") }
+        guard !request.body.isEmpty else { throw HTTPResponseError.badRequest("request body is empty; expected a JSON object") }
         let value: JSONValue
         do {
             value = try JSONParser(maxDepth: maxRequestDepth).parse(request.body)
@@ -80,7 +85,7 @@ extension RiskService {
             throw HTTPResponseError(.badRequest, "invalid_json", "request body is not valid JSON: \(error)")
         }
         guard case .object(let object) = value else {
-            throw .badRequest("request body must be a JSON object, not \(value.typeName)")
+            throw HTTPResponseError.badRequest("request body must be a JSON object, not \(value.typeName)")
         }
         return object
     }
@@ -92,9 +97,9 @@ extension RiskService {
         } catch let error as HTTPResponseError {
             throw error
         } catch let error as JSONDecodingError {
-            throw .badRequest(error.description)
+            throw HTTPResponseError.badRequest(error.description)
         } catch {
-            throw .badRequest("\(error)")
+            throw HTTPResponseError.badRequest("\(error)")
         }
     }
 }

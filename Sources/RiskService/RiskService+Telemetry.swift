@@ -8,7 +8,8 @@ import Registry
 /// that scores telemetry computes its manifest's features as of the entity's latest point.
 extension RiskService {
     func addTelemetryRoutes(to router: inout ServiceRoutes) {
-        add(&router, .POST, "/v1/entities/{entity}/telemetry", role: .write) { [self] request, context, _ in
+        // On a worker: an assessment may page, and a page is fsynced to the outbox before it counts.
+        add(&router, .POST, "/v1/entities/{entity}/telemetry", role: .write, blocking: true) { [self] request, context, _ in
             let entity = try entityID(context)
             let batch = try TelemetryBatch(try jsonBody(request))
             let report = try ingest(entity, batch)
@@ -19,11 +20,11 @@ extension RiskService {
         add(&router, .GET, "/v1/entities/{entity}/risk", role: .read) { [self] request, context, _ in
             let entity = try entityID(context)
             guard entities.labels(entity: entity) != nil else {
-                throw .notFound("entity_not_found", "no telemetry for entity \"\(entity)\" (or it was evicted)")
+                throw HTTPResponseError.notFound("entity_not_found", "no telemetry for entity \"\(entity)\" (or it was evicted)")
             }
             var asOf: Double?
             if let text = request.queryValue("as_of") {
-                guard let value = Double(text), value.isFinite else { throw .badRequest("as_of: expected Unix seconds") }
+                guard let value = Double(text), value.isFinite else { throw HTTPResponseError.badRequest("as_of: expected Unix seconds") }
                 asOf = value
             }
             let risks = assessEntity(entity, models: try requestedModels(request), asOf: asOf)
@@ -34,7 +35,7 @@ extension RiskService {
     private func entityID(_ context: RouteContext) throws(HTTPResponseError) -> String {
         let entity = context.parameters["entity"] ?? ""
         guard EntityStore.isValidEntityID(entity) else {
-            throw .badRequest("entity: 1 to 256 bytes without control characters")
+            throw HTTPResponseError.badRequest("entity: 1 to 256 bytes without control characters")
         }
         return entity
     }
@@ -42,7 +43,7 @@ extension RiskService {
     private func requestedModels(_ request: HTTPRequest) throws(HTTPResponseError) -> [String]? {
         guard let name = request.queryValue("model") else { return nil }
         guard registry.snapshot.models[name] != nil else {
-            throw .notFound("model_not_found", "model \"\(name)\" not found")
+            throw HTTPResponseError.notFound("model_not_found", "model \"\(name)\" not found")
         }
         return [name]
     }

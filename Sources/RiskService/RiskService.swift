@@ -28,6 +28,8 @@ public final class RiskService: Sendable {
     let auditLog: AuditLog
     let slo = ServiceLevelObjectives()
     let observers: ObserverRegistry
+    let incidentLoop: IncidentLoop
+    private let maintenance = MaintenanceThread()
     let shadowScorer: ShadowScorer
     let predictionLog: PredictionLog?
     private let server: Mutex<HTTPServer?> = Mutex(nil)
@@ -67,6 +69,8 @@ public final class RiskService: Sendable {
         }
         let observers = ObserverRegistry(retrainingPolicy: try policy.retrainingPolicy())
         self.observers = observers
+        incidentLoop = try IncidentLoop(
+            configuration: configuration, policy: policy, metrics: metrics, logger: logger.child(label: "riskd.alerting"))
         DriftMetrics.register(on: metrics) { observers.all().map(\.drift) }
         OutcomeMetrics.register(on: metrics) { observers.all().map(\.outcomes) }
     }
@@ -75,6 +79,7 @@ public final class RiskService: Sendable {
     public func start() throws {
         registry.reload()
         registry.startWatching()
+        maintenance.start(interval: 60) { [weak self] in self?.maintain() }
         let routes = makeRoutes()
         slo.register(routes.trackers, on: metrics)
         let responder = RoutingResponder(
@@ -107,6 +112,8 @@ public final class RiskService: Sendable {
         let server = self.server.withLock { $0 }
         server?.shutdown(gracePeriod: configuration.gracePeriod)
         registry.stopWatching()
+        maintenance.stop()
+        incidentLoop.stop()
         _ = shadowScorer.drain(timeout: 5)
         predictionLog?.close(timeout: 10)
         auditLog.close()

@@ -31,7 +31,7 @@ final class ShadowScorer: Sendable {
             dropped.increment()
             return
         }
-        queue.async { [pending, scored] in
+        queue.async { [self] in
             defer { pending.wrappingSubtract(1, ordering: .relaxed) }
             for (row, live) in zip(rows, production) {
                 guard let candidate = try? scorer.assess(row, with: shadow) else { continue }

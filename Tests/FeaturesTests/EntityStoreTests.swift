@@ -113,7 +113,7 @@ final class ManualClock: Sendable {
     }
 
     @Test func concurrentIngestKeepsExactCounts() throws {
-        let store = store()
+        let store = store { $0.defaultRetentionSeconds = 100_000 }
         DispatchQueue.concurrentPerform(iterations: 8) { worker in
             for step in 0..<250 {
                 let entity = "e\(step % 50)"

@@ -14,7 +14,8 @@ import Testing
     }
 
     @Test func loadKeepsAVersionOutsideThePolicyLoaded() throws {
-        let (_, registry) = try threeVersions()
+        let (repository, registry) = try threeVersions()
+        defer { withExtendedLifetime(repository) {} }
         #expect(registry.snapshot.models["disk"]?.available[1] == nil)
         let status = try registry.load(model: "disk", version: 1)
         #expect(status.state == .available)
@@ -35,7 +36,8 @@ import Testing
     }
 
     @Test func unloadRefusesAliasTargetsAndTheLastVersion() throws {
-        let (_, registry) = try threeVersions()
+        let (repository, registry) = try threeVersions()
+        defer { withExtendedLifetime(repository) {} }
         _ = try registry.setAlias(model: "disk", alias: .production, version: 2)
         #expect(throws: RegistryAdminError.self) { try registry.unload(model: "disk", version: 2) }
         let status = try registry.unload(model: "disk", version: 3)
@@ -62,7 +64,8 @@ import Testing
     }
 
     @Test func aliasMustPointAtALoadedVersion() throws {
-        let (_, registry) = try threeVersions()
+        let (repository, registry) = try threeVersions()
+        defer { withExtendedLifetime(repository) {} }
         #expect(throws: RegistryAdminError.self) { try registry.setAlias(model: "disk", alias: .canary, version: 1) }
         #expect(throws: RegistryAdminError.versionNotFound(model: "disk", version: 7)) {
             try registry.setAlias(model: "disk", alias: .shadow, version: 7)
@@ -70,7 +73,8 @@ import Testing
     }
 
     @Test func canaryTakesItsShareOfRoutingValues() throws {
-        let (_, registry) = try threeVersions()
+        let (repository, registry) = try threeVersions()
+        defer { withExtendedLifetime(repository) {} }
         _ = try registry.setAlias(model: "disk", alias: .production, version: 2)
         _ = try registry.setAlias(model: "disk", alias: .canary, version: 3, weight: 0.25)
         let entry = try #require(registry.snapshot.models["disk"])

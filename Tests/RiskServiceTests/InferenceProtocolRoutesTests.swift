@@ -34,7 +34,7 @@ import Testing
         let outputs = try #require(body["outputs"]?.arrayValue)
         let score = try #require(outputs.first { $0["name"] == "score" })
         #expect(score["shape"] == [2])
-        let values = try #require(score["data"]?.arrayValue?.compactMap(\.doubleValue))
+        let values = try #require(score["data"]?.arrayValue?.compactMap { $0.doubleValue })
         #expect(abs(values[0] - 1 / (1 + exp(-1.0))) < 1e-12)
         #expect(abs(values[1] - 1 / (1 + exp(1.0))) < 1e-12)
     }

@@ -16,7 +16,7 @@ import Testing
         #expect(response.status == 200)
         let body = try response.json()
         #expect(body["significantly_above_target"] == false)
-        let p = try #require(body["test"]?["p_value_above"]?.doubleValue ?? body["test"]?["p_value"]?.doubleValue)
+        let p = try #require(body["test"]?["p_value_one_sided"]?.doubleValue)
         #expect(abs(p - 0.0669914) < 1e-5)
         #expect(body["alert"]?["state"] == "page")
         let bad = try running.request(
