@@ -1,0 +1,63 @@
+import Foundation
+import JSON
+import RiskdTesting
+import Testing
+
+/// The bundled default model, served from the repository's `models/` directory, must give for a posted
+/// telemetry stream exactly what the Python training pipeline computes for the same window: the same
+/// features (riskd_features.py), the same raw score (XGBoost itself) and the same Venn-Abers interval
+/// (the `venn-abers` package). The vectors come from training/make_e2e_fixture.py.
+@Suite struct DefaultModelEndToEndTests {
+    static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().path
+
+    static func fixture() throws -> JSONValue {
+        let path = repositoryRoot + "/Tests/RiskServiceTests/Fixtures/e2e_disk_failure.json"
+        return try JSONParser().parse(Array(try Data(contentsOf: URL(fileURLWithPath: path))))
+    }
+
+    @Test func telemetryStreamGivesThePipelinesRiskAndInterval() throws {
+        let fixture = try Self.fixture()
+        let running = try RunningService { $0.registry.directory = Self.repositoryRoot + "/models" }
+        let entities = try #require(fixture["entities"]?.arrayValue)
+        #expect(entities.count >= 3)
+        let names = try #require(fixture["feature_names"]?.arrayValue?.compactMap { $0.stringValue })
+        for case let entity in entities {
+            let id = try #require(entity["entity"]?.stringValue)
+            let points = try #require(entity["points"])
+            let post = try running.request(
+                "POST", "/v1/entities/\(id)/telemetry?model=disk-failure",
+                json: String(decoding: JSONValue.object(["points": points]).serialized(), as: UTF8.self))
+            #expect(post.status == 200, "\(post.text)")
+            let asOf = try #require(entity["as_of"]?.doubleValue)
+            let risk = try running.request("GET", "/v1/entities/\(id)/risk?model=disk-failure&as_of=\(asOf)").json()
+            let result = try #require(risk["risks"]?.arrayValue?.first)
+            for name in names {
+                let expected = entity["features"]?[name]
+                let actual = result["features"]?[name]
+                if expected == .null {
+                    #expect(actual == .null, "\(id) \(name)")
+                } else {
+                    let e = try #require(expected?.doubleValue)
+                    let a = try #require(actual?.doubleValue, "\(id) \(name) missing")
+                    #expect(abs(a - e) <= 1e-12 * max(1, abs(e)), "\(id) \(name): \(a) vs \(e)")
+                }
+            }
+            let prediction = try #require(result["prediction"])
+            let score = try #require(prediction["score"]?.doubleValue)
+            #expect(abs(score - (entity["raw_score"]?.doubleValue ?? -1)) <= 1e-6, "\(id) score")
+            let venn = try #require(entity["venn_abers"])
+            #expect(abs((prediction["interval"]?["lower"]?.doubleValue ?? -1) - (venn["p0"]?.doubleValue ?? 9)) <= 1e-9)
+            #expect(abs((prediction["interval"]?["upper"]?.doubleValue ?? -1) - (venn["p1"]?.doubleValue ?? 9)) <= 1e-9)
+            #expect(abs((prediction["risk"]?.doubleValue ?? -1) - (venn["p"]?.doubleValue ?? 9)) <= 1e-9)
+        }
+    }
+
+    @Test func defaultModelServesWithItsManifest() throws {
+        let running = try RunningService { $0.registry.directory = Self.repositoryRoot + "/models" }
+        #expect(try running.request("GET", "/readyz").status == 200)
+        let detail = try running.request("GET", "/v1/models/disk-failure").json()
+        #expect(detail["serving"]?["calibrated"] == true)
+        #expect(detail["serving"]?["task"] == "binary")
+    }
+}
