@@ -66,7 +66,7 @@ let package = Package(
         .testTarget(name: "OutboundTests", dependencies: ["Outbound", "RiskdTesting"]),
         .testTarget(name: "AlertingTests", dependencies: ["Alerting", "RiskdTesting"]),
         .testTarget(
-            name: "RiskServiceTests", dependencies: ["RiskService", "RiskdTesting"], resources: [.copy("Fixtures")]),
+            name: "RiskServiceTests", dependencies: ["RiskService", "RiskdTesting", "Crypto"], resources: [.copy("Fixtures")]),
     ],
     swiftLanguageModes: [.v6]
 )
