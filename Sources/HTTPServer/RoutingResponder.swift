@@ -49,12 +49,10 @@ public final class RoutingResponder: HTTPResponder {
         }
     }
 
-    /// The matched template (or "unmatched") and the handler's answer, or a 404/405/501 in the envelope.
+    /// The matched template (or "unmatched") and the handler's answer, or a 404/405 in the envelope.
+    /// A method no route knows (standard or an extension such as QUERY or BREW) on an existing path is a
+    /// 405 listing the allowed ones: the client's mistake, answered as such rather than with a 5xx.
     private func route(_ request: HTTPRequest, context: RequestContext) -> (String, ResponseFuture) {
-        guard HTTPMethod.standard.contains(request.method) else {
-            let message = "method \(request.method) is not implemented"
-            return ("unmatched", .immediate(.error(.notImplemented, code: "not_implemented", message: message)))
-        }
         switch router.match(request.method, path: request.path) {
         case .found(let handler, let parameters, let template):
             let routeContext = RouteContext(request: context, parameters: parameters, template: template)

@@ -12,8 +12,9 @@ extension RiskService {
         // Authenticated by its HMAC signature, not a bearer token: PagerDuty cannot send one.
         add(&router, .POST, "/v1/webhooks/pagerduty", role: nil, blocking: true) { [self] request, _, _ in
             guard let verifier = incidentLoop.verifier else {
+                // Without secrets no signature can be valid.
                 throw HTTPResponseError(
-                    .serviceUnavailable, "not_configured", "no PagerDuty webhook secrets (--pagerduty-webhook-secrets-file)")
+                    .unauthorized, "not_configured", "no PagerDuty webhook secrets (--pagerduty-webhook-secrets-file)")
             }
             do {
                 try verifier.verify(body: request.body, signatureHeader: request.headers["x-pagerduty-signature"])

@@ -45,29 +45,4 @@ do {
     exit(1)
 }
 
-let signalQueue = DispatchQueue(label: "riskd.signals")
-let stopping = DispatchSemaphore(value: 0)
-var sources: [DispatchSourceSignal] = []
-for number in [SIGTERM, SIGINT] {
-    signal(number, SIG_IGN)
-    let source = DispatchSource.makeSignalSource(signal: number, queue: signalQueue)
-    source.setEventHandler { stopping.signal() }
-    source.resume()
-    sources.append(source)
-}
-signal(SIGHUP, SIG_IGN)
-let hangup = DispatchSource.makeSignalSource(signal: SIGHUP, queue: signalQueue)
-hangup.setEventHandler {
-    logger.info("SIGHUP: rescanning the model repository")
-    service.reloadModels()
-}
-hangup.resume()
-
-stopping.wait()
-// Readiness fails at once; keep serving while load balancers converge, then close and drain.
-service.beginDrain()
-if configuration.drainDelay > 0 {
-    _ = stopping.wait(timeout: .now() + configuration.drainDelay)
-}
-service.shutdown()
-exit(0)
+SignalLoop.run(service: service, drainDelay: configuration.drainDelay, logger: logger)

@@ -106,11 +106,13 @@ import Testing
         #expect(try client.request("GET", "/livez").status == 200)
     }
 
-    @Test func unknownMethodIs501() throws {
+    @Test func unknownMethodIs405WithAllow() throws {
         let server = try TestServer()
         let response = try httpRequest(port: server.port, "BREW", "/livez")
-        #expect(response.status == 501)
-        #expect(response.errorCode == "not_implemented")
+        #expect(response.status == 405)
+        #expect(response.errorCode == "method_not_allowed")
+        #expect(response.header("Allow")?.contains("GET") == true)
+        #expect(try httpRequest(port: server.port, "BREW", "/nowhere").status == 404)
     }
 
     @Test func reportsTheRemoteAddress() throws {
