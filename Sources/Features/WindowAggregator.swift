@@ -35,7 +35,9 @@ public enum WindowAggregator {
         _ aggregation: Aggregation, timestamps: [Double], values: [Double], from: Double, through: Double
     ) -> Double {
         timestamps.withUnsafeBufferPointer { times in
-            values.withUnsafeBufferPointer { evaluate(aggregation, timestamps: times, values: $0, from: from, through: through) }
+            values.withUnsafeBufferPointer {
+                evaluate(aggregation, timestamps: times, values: $0, from: from, through: through)
+            }
         }
     }
 

@@ -83,7 +83,8 @@ extension ModelManifest {
         }
         if let digest = try object.optional("sha256")?.string(at: "artifact.sha256") {
             let lowered = digest.lowercased()
-            guard lowered.utf8.count == 64, lowered.utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) })
+            guard lowered.utf8.count == 64,
+                lowered.utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) })
             else { throw invalid("artifact.sha256", "must be 64 hexadecimal characters") }
             reference.sha256 = lowered
         }

@@ -13,7 +13,9 @@ extension ModelRegistry {
             if let reason = summary.failed["\(name)/\(version)"] {
                 throw .loadFailed("model \(name) version \(version) failed to load: \(reason)")
             }
-            guard let status = state.entries[name]?.statuses[version] else { throw .versionNotFound(model: name, version: version) }
+            guard let status = state.entries[name]?.statuses[version] else {
+                throw .versionNotFound(model: name, version: version)
+            }
             return status
         }
     }
@@ -34,7 +36,9 @@ extension ModelRegistry {
             state.pinned[name, default: []].remove(version)
             state.excluded[name, default: []].insert(version)
             reloadLocked(&state)
-            guard let status = state.entries[name]?.statuses[version] else { throw .versionNotFound(model: name, version: version) }
+            guard let status = state.entries[name]?.statuses[version] else {
+                throw .versionNotFound(model: name, version: version)
+            }
             return status
         }
     }
@@ -49,7 +53,8 @@ extension ModelRegistry {
             if let version {
                 guard entry.statuses[version] != nil else { throw .versionNotFound(model: name, version: version) }
                 guard entry.available[version] != nil else {
-                    throw .conflict("version \(version) of \(name) is not loaded; load it before pointing an alias at it")
+                    throw .conflict(
+                        "version \(version) of \(name) is not loaded; load it before pointing an alias at it")
                 }
             }
             if let weight, !(0...1).contains(weight) { throw .conflict("weight must be within 0...1") }

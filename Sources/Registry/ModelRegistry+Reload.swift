@@ -157,7 +157,9 @@ extension ModelRegistry {
         do {
             return try repository.readAliases(for: name)
         } catch {
-            logger.error("aliases.json rejected; keeping previous aliases", ["model": .string(name), "error": .string(error.description)])
+            logger.error(
+                "aliases.json rejected; keeping previous aliases",
+                ["model": .string(name), "error": .string(error.description)])
             return state.entries[name]?.aliases ?? ModelAliases()
         }
     }

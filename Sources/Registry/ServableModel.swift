@@ -114,7 +114,8 @@ enum ModelVersionLoader {
             throw ModelVersionLoadError(
                 message: present.isEmpty
                     ? "no artifact (expected one of \(names))"
-                    : "several artifacts (\(present.map(\.fileName).joined(separator: ", "))); name one in manifest.json")
+                    : "several artifacts (\(present.map(\.fileName).joined(separator: ", "))); name one in manifest.json"
+            )
         }
         return (format.fileName, format)
     }
@@ -131,7 +132,8 @@ enum ModelVersionLoader {
         if !generic && declared != model.featureNames {
             let mismatch = zip(declared, model.featureNames).first { $0 != $1 }
             throw ModelVersionLoadError(
-                message: "manifest feature \"\(mismatch?.0 ?? "")\" does not match model feature \"\(mismatch?.1 ?? "")\"")
+                message:
+                    "manifest feature \"\(mismatch?.0 ?? "")\" does not match model feature \"\(mismatch?.1 ?? "")\"")
         }
         return declared
     }

@@ -18,7 +18,9 @@ final class AuditLog: Sendable {
     }
 
     /// Appends and syncs one record; blocking, so call it from a worker.
-    func record(actor: String, remote: String, action: String, target: String, outcome: String, detail: JSONObject = [:]) {
+    func record(
+        actor: String, remote: String, action: String, target: String, outcome: String, detail: JSONObject = [:]
+    ) {
         var object: JSONObject = [
             "time": .string(UTCDateTime(unixSeconds: wallClockSeconds()).rfc3339),
             "actor": .string(actor), "remote": .string(remote), "action": .string(action),

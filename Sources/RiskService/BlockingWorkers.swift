@@ -18,7 +18,8 @@ final class BlockingWorkers: Sendable {
     func run(_ work: @escaping @Sendable () -> HTTPResponse) -> ResponseFuture {
         guard pending.wrappingAdd(1, ordering: .relaxed).newValue <= limit else {
             pending.wrappingSubtract(1, ordering: .relaxed)
-            return .immediate(.error(.serviceUnavailable, code: "overloaded", message: "too many blocking requests queued"))
+            return .immediate(
+                .error(.serviceUnavailable, code: "overloaded", message: "too many blocking requests queued"))
         }
         let promise = ResponsePromise()
         queue.async { [self] in

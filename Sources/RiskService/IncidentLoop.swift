@@ -47,7 +47,9 @@ final class IncidentLoop: Sendable {
         lifecycle = IncidentLifecycle(configuration: incidentSettings)
         var suppression = AlertSuppressor.Configuration()
         let section = sections["suppression"]
-        if let labels = section?["group_labels"]?.arrayValue?.compactMap(\.stringValue) { suppression.groupLabels = labels }
+        if let labels = section?["group_labels"]?.arrayValue?.compactMap(\.stringValue) {
+            suppression.groupLabels = labels
+        }
         if let value = section?["cooldown_seconds"]?.doubleValue { suppression.cooldownSeconds = value }
         if let value = section?["window_seconds"]?.doubleValue { suppression.windowSeconds = value }
         if let value = section?["max_pages_per_window"]?.intValue { suppression.maxPagesPerWindow = value }
@@ -86,7 +88,8 @@ final class IncidentLoop: Sendable {
                 lifecycle.forget(dedupKey: key)
                 return
             }
-            let interval = assessment.lower.map { " [\(Self.percent($0))–\(Self.percent(assessment.upper ?? $0))]" } ?? ""
+            let interval =
+                assessment.lower.map { " [\(Self.percent($0))–\(Self.percent(assessment.upper ?? $0))]" } ?? ""
             var details: JSONObject = [
                 "risk": .number(assessment.risk), "tier": .string(raised.name), "model": .string(model),
                 "model_version": .string(String(version)), "prediction_id": .string(predictionID),
@@ -97,7 +100,8 @@ final class IncidentLoop: Sendable {
                 details.append("interval", ["lower": .number(lower), "upper": .number(upper)])
             }
             let payload = PagerDutyAlertPayload(
-                summary: "\(entity): \(Self.percent(assessment.risk)) failure risk\(interval) (\(raised.name), \(model))",
+                summary:
+                    "\(entity): \(Self.percent(assessment.risk)) failure risk\(interval) (\(raised.name), \(model))",
                 source: entity, severity: raised == .l3 ? .critical : .warning,
                 timestamp: ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: now)), component: model,
                 group: labels["cluster"] ?? labels["service"], eventClass: "failure_risk", customDetails: details)

@@ -80,7 +80,8 @@ struct InferenceProtocolRequest {
         var data: [Double] = []
         try flatten(raw, into: &data, at: at + ".data")
         guard data.count == shape.reduce(1, *) else {
-            throw Invalid(message: "\(at): data has \(data.count) values but shape \(shape) needs \(shape.reduce(1, *))")
+            throw Invalid(
+                message: "\(at): data has \(data.count) values but shape \(shape) needs \(shape.reduce(1, *))")
         }
         return Tensor(name: name, shape: shape, data: data)
     }

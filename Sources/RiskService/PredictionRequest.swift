@@ -25,9 +25,12 @@ struct PredictionRequest: Sendable {
         instances.reserveCapacity(items.count)
         for (index, item) in items.enumerated() {
             let path = "instances[\(index)]"
-            guard case .object(let object) = item else { throw HTTPResponseError.badRequest("\(path): expected an object") }
+            guard case .object(let object) = item else {
+                throw HTTPResponseError.badRequest("\(path): expected an object")
+            }
             guard case .object(let features)? = object["features"] else {
-                throw HTTPResponseError.badRequest("\(path).features: required, an object of feature name to number or null")
+                throw HTTPResponseError.badRequest(
+                    "\(path).features: required, an object of feature name to number or null")
             }
             var pairs: [(name: String, value: Double)] = []
             pairs.reserveCapacity(features.count)
@@ -36,12 +39,15 @@ struct PredictionRequest: Sendable {
                 case .number(let number): pairs.append((name, number))
                 case .null: pairs.append((name, .nan))
                 default:
-                    throw HTTPResponseError.badRequest("\(path).features.\(name): expected a number or null, got \(value.typeName)")
+                    throw HTTPResponseError.badRequest(
+                        "\(path).features.\(name): expected a number or null, got \(value.typeName)")
                 }
             }
             var entity: String?
             if let value = object["entity"], !value.isNull {
-                guard case .string(let text) = value else { throw HTTPResponseError.badRequest("\(path).entity: expected a string") }
+                guard case .string(let text) = value else {
+                    throw HTTPResponseError.badRequest("\(path).entity: expected a string")
+                }
                 entity = text
             }
             instances.append(Instance(features: pairs, entity: entity))
@@ -49,7 +55,8 @@ struct PredictionRequest: Sendable {
     }
 
     /// The instance's values in `order` (NaN = missing) and the names the model does not know.
-    static func vector(_ instance: Instance, index: [String: Int], count: Int) -> (values: [Double], unknown: [String]) {
+    static func vector(_ instance: Instance, index: [String: Int], count: Int) -> (values: [Double], unknown: [String])
+    {
         var values = [Double](repeating: .nan, count: count)
         var unknown: [String] = []
         for (name, value) in instance.features {

@@ -42,7 +42,8 @@ extension RiskService {
                 }
             }
             return .json(
-                .accepted, ["status": "recorded", "event_type": .string(event.eventType), "labeled": .number(Double(labeled))])
+                .accepted,
+                ["status": "recorded", "event_type": .string(event.eventType), "labeled": .number(Double(labeled))])
         }
         add(&router, .POST, "/v1/webhooks/alertmanager", role: .write) { [self] request, _, _ in
             let notification: AlertmanagerNotification
@@ -77,7 +78,8 @@ extension RiskService {
     /// Labels an entity's predictions made within the model's horizon before `time` as failures.
     private func labelEntity(model: String, entity: String, at time: Double, source: OutcomeSource) -> Int {
         let horizon = registry.snapshot.models[model]?.serving?.manifest.horizonSeconds ?? 7 * 86_400
-        let report = OutcomeReport(target: .entity(name: entity, from: time - horizon, to: time), label: 1, source: source)
+        let report = OutcomeReport(
+            target: .entity(name: entity, from: time - horizon, to: time), label: 1, source: source)
         return recordOutcomes([report], model: model)
     }
 
@@ -105,14 +107,18 @@ extension RiskService {
             guard decision.fire else { continue }
             logger.warning(
                 "drift breached the retraining policy",
-                ["model": .string(report.model), "version": .string(report.version),
-                 "reasons": .array(decision.reasons.map(JSONValue.string))])
+                [
+                    "model": .string(report.model), "version": .string(report.version),
+                    "reasons": .array(decision.reasons.map(JSONValue.string)),
+                ])
             if let webhook = incidentLoop.retrainingWebhook {
                 incidentLoop.enqueue(
                     webhook.event(
                         type: "retraining_requested", key: "retraining/\(report.model)",
-                        data: ["model": .string(report.model), "version": .string(report.version),
-                               "reasons": .array(decision.reasons.map(JSONValue.string)), "drift": report.json()]))
+                        data: [
+                            "model": .string(report.model), "version": .string(report.version),
+                            "reasons": .array(decision.reasons.map(JSONValue.string)), "drift": report.json(),
+                        ]))
             }
         }
     }

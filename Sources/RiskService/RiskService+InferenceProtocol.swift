@@ -22,7 +22,9 @@ extension RiskService {
             }
             add(&router, .GET, "/v2/models/{name}" + suffix + "/ready", role: .read) { [self] _, context, _ in
                 let ready = (try? servable(context)) != nil
-                return .json(ready ? .ok : .badRequest, ["name": .string(context.parameters["name"] ?? ""), "ready": .bool(ready)])
+                return .json(
+                    ready ? .ok : .badRequest,
+                    ["name": .string(context.parameters["name"] ?? ""), "ready": .bool(ready)])
             }
             add(&router, .POST, "/v2/models/{name}" + suffix + "/infer", role: .read) { [self] request, context, _ in
                 oip { () throws(InferenceProtocolRequest.Invalid) in try infer(request, try servable(context)) }
@@ -55,7 +57,9 @@ extension RiskService {
     }
 
     private func metadata(_ model: ServableModel) -> JSONValue {
-        let versions = registry.snapshot.models[model.name]?.available.keys.sorted().map { JSONValue.string(String($0)) }
+        let versions = registry.snapshot.models[model.name]?.available.keys.sorted().map {
+            JSONValue.string(String($0))
+        }
         return [
             "name": .string(model.name),
             "versions": .array(versions ?? []),
@@ -72,7 +76,9 @@ extension RiskService {
         model.model.task == .binaryClassification ? ["risk", "lower", "upper", "score"] : ["output"]
     }
 
-    private func infer(_ request: HTTPRequest, _ model: ServableModel) throws(InferenceProtocolRequest.Invalid) -> JSONValue {
+    private func infer(_ request: HTTPRequest, _ model: ServableModel) throws(InferenceProtocolRequest.Invalid)
+        -> JSONValue
+    {
         let body: JSONObject
         do {
             body = try jsonBody(request)
@@ -97,7 +103,9 @@ extension RiskService {
         let outputs: [JSONValue] = outputNames(model).filter(wanted.contains).map { name in
             let data = columns[name] ?? []
             let width = model.model.task == .binaryClassification ? 1 : model.model.outputCount
-            let shape: JSONValue = width == 1 ? [.number(Double(data.count))] : [.number(Double(parsed.rows.count)), .number(Double(width))]
+            let shape: JSONValue =
+                width == 1
+                ? [.number(Double(data.count))] : [.number(Double(parsed.rows.count)), .number(Double(width))]
             return [
                 "name": .string(name), "datatype": "FP64", "shape": shape,
                 "data": .array(data.map { $0.isNaN ? .null : .number($0) }),

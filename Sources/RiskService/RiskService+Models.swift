@@ -50,7 +50,9 @@ extension RiskService {
             let body = try jsonBody(request)
             let version = try decoding { try body.require("version", at: "").int(at: "version") }
             let weight = try decoding { try body.optional("weight")?.double(at: "weight") }
-            if alias == .canary, weight == nil { throw HTTPResponseError.badRequest("weight: required for the canary alias (0...1)") }
+            if alias == .canary, weight == nil {
+                throw HTTPResponseError.badRequest("weight: required for the canary alias (0...1)")
+            }
             return try administer(caller, "set_alias", "\(name)/\(alias.rawValue)=\(version)") {
                 () throws(RegistryAdminError) in
                 let result = try registry.setAlias(model: name, alias: alias, version: version, weight: weight)
@@ -97,7 +99,8 @@ extension RiskService {
     private func aliasName(_ context: RouteContext) throws(HTTPResponseError) -> ModelAliases.Name {
         let text = context.parameters["alias"] ?? ""
         guard let alias = ModelAliases.Name(rawValue: text) else {
-            throw HTTPResponseError.notFound("alias_not_found", "alias must be production, canary or shadow, got \"\(text)\"")
+            throw HTTPResponseError.notFound(
+                "alias_not_found", "alias must be production, canary or shadow, got \"\(text)\"")
         }
         return alias
     }

@@ -24,7 +24,8 @@ extension RiskService {
         let body = try PredictionRequest(try jsonBody(request))
         let snapshot = registry.snapshot
         guard let entry = snapshot.models[name] else {
-            throw HTTPResponseError.notFound("model_not_found", "model \"\(name)\" not found; GET /v1/models lists the models")
+            throw HTTPResponseError.notFound(
+                "model_not_found", "model \"\(name)\" not found; GET /v1/models lists the models")
         }
         let chosen: ServableModel?
         if let version {
@@ -122,7 +123,8 @@ extension RiskService {
         switch request.queryValue("unknown_features") {
         case nil, "reject": return true
         case "ignore": return false
-        case let other?: throw HTTPResponseError.badRequest("unknown_features must be reject or ignore, got \"\(other)\"")
+        case let other?:
+            throw HTTPResponseError.badRequest("unknown_features must be reject or ignore, got \"\(other)\"")
         }
     }
 

@@ -75,9 +75,12 @@ extension RiskService {
     /// The request body as a JSON object, or a 400/415 that says what is wrong with it.
     func jsonBody(_ request: HTTPRequest) throws(HTTPResponseError) -> JSONObject {
         if let type = request.headers["content-type"], !type.lowercased().hasPrefix("application/json") {
-            throw HTTPResponseError(.unsupportedMediaType, "unsupported_media_type", "expected Content-Type: application/json")
+            throw HTTPResponseError(
+                .unsupportedMediaType, "unsupported_media_type", "expected Content-Type: application/json")
         }
-        guard !request.body.isEmpty else { throw HTTPResponseError.badRequest("request body is empty; expected a JSON object") }
+        guard !request.body.isEmpty else {
+            throw HTTPResponseError.badRequest("request body is empty; expected a JSON object")
+        }
         let value: JSONValue
         do {
             value = try JSONParser(maxDepth: maxRequestDepth).parse(request.body)

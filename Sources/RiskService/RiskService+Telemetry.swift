@@ -9,7 +9,8 @@ import Registry
 extension RiskService {
     func addTelemetryRoutes(to router: inout ServiceRoutes) {
         // On a worker: an assessment may page, and a page is fsynced to the outbox before it counts.
-        add(&router, .POST, "/v1/entities/{entity}/telemetry", role: .write, blocking: true) { [self] request, context, _ in
+        add(&router, .POST, "/v1/entities/{entity}/telemetry", role: .write, blocking: true) {
+            [self] request, context, _ in
             let entity = try entityID(context)
             let batch = try TelemetryBatch(try jsonBody(request))
             let report = try ingest(entity, batch)
@@ -20,11 +21,14 @@ extension RiskService {
         add(&router, .GET, "/v1/entities/{entity}/risk", role: .read) { [self] request, context, _ in
             let entity = try entityID(context)
             guard entities.labels(entity: entity) != nil else {
-                throw HTTPResponseError.notFound("entity_not_found", "no telemetry for entity \"\(entity)\" (or it was evicted)")
+                throw HTTPResponseError.notFound(
+                    "entity_not_found", "no telemetry for entity \"\(entity)\" (or it was evicted)")
             }
             var asOf: Double?
             if let text = request.queryValue("as_of") {
-                guard let value = Double(text), value.isFinite else { throw HTTPResponseError.badRequest("as_of: expected Unix seconds") }
+                guard let value = Double(text), value.isFinite else {
+                    throw HTTPResponseError.badRequest("as_of: expected Unix seconds")
+                }
                 asOf = value
             }
             let risks = assessEntity(entity, models: try requestedModels(request), asOf: asOf)
@@ -57,7 +61,8 @@ extension RiskService {
             counters.telemetryPoints.labels("rejected").increment(by: UInt64(rejected))
             return report
         } catch {
-            throw HTTPResponseError(.serviceUnavailable, "entity_limit", "\(error); retry later or raise --max-entities")
+            throw HTTPResponseError(
+                .serviceUnavailable, "entity_limit", "\(error); retry later or raise --max-entities")
         }
     }
 
@@ -69,7 +74,8 @@ extension RiskService {
             guard let entry = snapshot.models[name] else { continue }
             var result: JSONObject = ["model": .string(name)]
             guard let model = entry.route(routingValue: routingValue(entity)) else {
-                result.append("error", ["code": "model_unavailable", "message": .string("no loaded version of \(name)")])
+                result.append(
+                    "error", ["code": "model_unavailable", "message": .string("no loaded version of \(name)")])
                 results.append(.object(result))
                 continue
             }

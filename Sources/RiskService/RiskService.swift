@@ -70,7 +70,8 @@ public final class RiskService: Sendable {
         let observers = ObserverRegistry(retrainingPolicy: try policy.retrainingPolicy())
         self.observers = observers
         incidentLoop = try IncidentLoop(
-            configuration: configuration, policy: policy, metrics: metrics, logger: logger.child(label: "riskd.alerting"))
+            configuration: configuration, policy: policy, metrics: metrics,
+            logger: logger.child(label: "riskd.alerting"))
         DriftMetrics.register(on: metrics) { observers.all().map(\.drift) }
         OutcomeMetrics.register(on: metrics) { observers.all().map(\.outcomes) }
     }

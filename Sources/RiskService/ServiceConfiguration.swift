@@ -77,7 +77,9 @@ public struct ServiceConfiguration: Sendable {
         policyFile = values["config"].flatMap { $0.isEmpty ? nil : $0 }
         tokensFile = values["tokens-file"].flatMap { $0.isEmpty ? nil : $0 }
         if let level = values["log-level"] {
-            guard let parsed = LogLevel(name: level) else { throw Error(description: "--log-level: unknown level \(level)") }
+            guard let parsed = LogLevel(name: level) else {
+                throw Error(description: "--log-level: unknown level \(level)")
+            }
             logLevel = parsed
         }
         drainDelay = try Self.seconds(values, "drain-delay") ?? drainDelay

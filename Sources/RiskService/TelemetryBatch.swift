@@ -15,7 +15,9 @@ struct TelemetryBatch: Sendable {
 
     init(_ body: JSONObject, at path: String = "") throws(HTTPResponseError) {
         let prefix = path.isEmpty ? "" : path + "."
-        guard case .array(let items)? = body["points"] else { throw HTTPResponseError.badRequest("\(prefix)points: required, an array") }
+        guard case .array(let items)? = body["points"] else {
+            throw HTTPResponseError.badRequest("\(prefix)points: required, an array")
+        }
         guard items.count <= Self.maxPoints else {
             throw HTTPResponseError(
                 .contentTooLarge, "too_many_points", "\(prefix)points: at most \(Self.maxPoints) per request")
@@ -24,11 +26,17 @@ struct TelemetryBatch: Sendable {
         points.reserveCapacity(items.count)
         for (index, item) in items.enumerated() {
             let at = "\(prefix)points[\(index)]"
-            guard case .object(let point) = item else { throw HTTPResponseError.badRequest("\(at): expected an object") }
+            guard case .object(let point) = item else {
+                throw HTTPResponseError.badRequest("\(at): expected an object")
+            }
             guard case .string(let metric)? = point["metric"], !metric.isEmpty,
                 metric.utf8.count <= Self.maxMetricNameBytes
-            else { throw HTTPResponseError.badRequest("\(at).metric: required, a non-empty string of at most 200 bytes") }
-            guard case .number(let value)? = point["value"] else { throw HTTPResponseError.badRequest("\(at).value: required, a number") }
+            else {
+                throw HTTPResponseError.badRequest("\(at).metric: required, a non-empty string of at most 200 bytes")
+            }
+            guard case .number(let value)? = point["value"] else {
+                throw HTTPResponseError.badRequest("\(at).value: required, a number")
+            }
             let timestamp: Double
             switch point["timestamp"] {
             case .number(let seconds)?: timestamp = seconds
@@ -43,7 +51,9 @@ struct TelemetryBatch: Sendable {
         }
         labels = [:]
         if let value = body["labels"], !value.isNull {
-            guard case .object(let object) = value else { throw HTTPResponseError.badRequest("\(prefix)labels: expected an object") }
+            guard case .object(let object) = value else {
+                throw HTTPResponseError.badRequest("\(prefix)labels: expected an object")
+            }
             for (key, value) in object {
                 guard case .string(let text) = value else {
                     throw HTTPResponseError.badRequest("\(prefix)labels.\(key): expected a string")

@@ -29,7 +29,8 @@ struct VersionObservers: Sendable {
         let total = max(distribution.proportions.reduce(0, +), .leastNonzeroMagnitude)
         let mean =
             distribution.mean ?? zip(centers, distribution.proportions).map { $0 * $1 }.reduce(0, +) / total
-        let variance = zip(centers, distribution.proportions).map { ($0 - mean) * ($0 - mean) * $1 }.reduce(0, +) / total
+        let variance =
+            zip(centers, distribution.proportions).map { ($0 - mean) * ($0 - mean) * $1 }.reduce(0, +) / total
         return ReferenceDistribution(
             edges: distribution.edges, proportions: distribution.proportions, mean: mean,
             std: distribution.standardDeviation ?? variance.squareRoot(), sample: distribution.sample)

@@ -50,7 +50,8 @@ func makeRegistry(_ repository: TemporaryModelRepository, policy: VersionPolicy 
         var configuration = RegistryConfiguration(directory: repository.root)
         configuration.requiredModels = ["disk", "cpu"]
         let registry = ModelRegistry(
-            configuration: configuration, logger: Logger(label: "t", sink: RecordingLogSink()), metrics: MetricsRegistry())
+            configuration: configuration, logger: Logger(label: "t", sink: RecordingLogSink()),
+            metrics: MetricsRegistry())
         registry.reload()
         #expect(registry.readiness().reason == "no serving version for: cpu")
     }

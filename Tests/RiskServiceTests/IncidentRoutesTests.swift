@@ -40,7 +40,9 @@ import Testing
         // b = 3 makes the linear model's risk high: the entity rises from none to a tier.
         let response = try running.request(
             "POST", "/v1/entities/host-9/telemetry",
-            json: #"{"labels": {"cluster": "eu"}, "points": [{"metric": "temp", "timestamp": 100, "value": 3}, {"metric": "errors", "timestamp": 100, "value": 3}]}"#)
+            json:
+                #"{"labels": {"cluster": "eu"}, "points": [{"metric": "temp", "timestamp": 100, "value": 3}, {"metric": "errors", "timestamp": 100, "value": 3}]}"#
+        )
         #expect(response.status == 200)
         let tier = try response.json()["risks"]?.arrayValue?.first?["prediction"]?["tier"]?.stringValue
         #expect(tier == "L1" || tier == "L3")
@@ -64,7 +66,8 @@ import Testing
         defer { pagerDuty.stop() }
         let running = try running(pagerDuty)
         let predict = try running.request(
-            "POST", "/v1/models/disk/predict", json: #"{"instances": [{"features": {"a": 0, "b": 0}, "entity": "host-1"}]}"#)
+            "POST", "/v1/models/disk/predict",
+            json: #"{"instances": [{"features": {"a": 0, "b": 0}, "entity": "host-1"}]}"#)
         #expect(predict.status == 200)
         let body = webhook("triggered", key: "riskd/disk/host-1")
 
@@ -96,7 +99,8 @@ import Testing
     @Test func alertmanagerFiringAlertsLabelTheirEntity() throws {
         let running = try RunningService()
         _ = try running.request(
-            "POST", "/v1/models/disk/predict", json: #"{"instances": [{"features": {"a": 0, "b": 0}, "entity": "node-4"}]}"#)
+            "POST", "/v1/models/disk/predict",
+            json: #"{"instances": [{"features": {"a": 0, "b": 0}, "entity": "node-4"}]}"#)
         let payload = """
             {"version": "4", "groupKey": "{}:{alertname=\\"DiskFailing\\"}", "truncatedAlerts": 0, "status": "firing",
              "receiver": "riskd", "groupLabels": {}, "commonLabels": {}, "commonAnnotations": {}, "externalURL": "http://am",
@@ -108,7 +112,8 @@ import Testing
         #expect(response.status == 200, "\(response.text)")
         #expect(try response.json()["labeled"] == 1)
         let wrong = try running.request(
-            "POST", "/v1/webhooks/alertmanager", json: payload.replacingOccurrences(of: #""version": "4""#, with: #""version": "3""#))
+            "POST", "/v1/webhooks/alertmanager",
+            json: payload.replacingOccurrences(of: #""version": "4""#, with: #""version": "3""#))
         #expect(wrong.status == 400)
     }
 }

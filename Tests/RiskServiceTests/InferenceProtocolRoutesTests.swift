@@ -25,7 +25,9 @@ import Testing
         let running = try RunningService()
         let response = try running.request(
             "POST", "/v2/models/disk/infer",
-            json: #"{"id": "req-7", "inputs": [{"name": "input", "datatype": "FP64", "shape": [2, 2], "data": [[1, 0.5], [0, 0]]}]}"#)
+            json:
+                #"{"id": "req-7", "inputs": [{"name": "input", "datatype": "FP64", "shape": [2, 2], "data": [[1, 0.5], [0, 0]]}]}"#
+        )
         #expect(response.status == 200)
         let body = try response.json()
         #expect(body["id"] == "req-7")

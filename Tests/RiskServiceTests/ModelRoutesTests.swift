@@ -68,13 +68,16 @@ import Testing
         #expect(try canary.json()["aliases"]?["canary"]?["weight"] == 0.5)
         #expect(try running.request("DELETE", "/v1/models/disk/aliases/canary", headers: admin).status == 200)
         #expect(try running.request("POST", "/v1/models/disk/versions/9/load", headers: admin).status == 404)
-        #expect(try running.request("PUT", "/v1/models/disk/aliases/beta", json: #"{"version": 1}"#, headers: admin).status == 404)
+        #expect(
+            try running.request("PUT", "/v1/models/disk/aliases/beta", json: #"{"version": 1}"#, headers: admin).status
+                == 404)
 
         let audit = try String(contentsOfFile: running.dataDirectory + "/audit.log", encoding: .utf8)
         let records = try audit.split(separator: "\n").map { try JSONParser().parse(String($0)) }
-        #expect(records.map { $0["action"]?.stringValue ?? "" } == [
-            "reload", "rollback", "unload", "set_alias", "clear_alias", "load",
-        ])
+        #expect(
+            records.map { $0["action"]?.stringValue ?? "" } == [
+                "reload", "rollback", "unload", "set_alias", "clear_alias", "load",
+            ])
         #expect(records.allSatisfy { $0["actor"] == "ops" })
         #expect(records[2]["outcome"] == "refused")
         #expect(!audit.contains("admin-token"))

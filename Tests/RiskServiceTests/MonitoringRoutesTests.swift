@@ -29,13 +29,17 @@ import Testing
         let running = try RunningService()
         let predict = try running.request(
             "POST", "/v1/models/disk/predict",
-            json: #"{"instances": [{"features": {"a": 3, "b": 2}, "entity": "d1"}, {"features": {"a": -3, "b": 0}, "entity": "d2"}]}"#)
+            json:
+                #"{"instances": [{"features": {"a": 3, "b": 2}, "entity": "d1"}, {"features": {"a": -3, "b": 0}, "entity": "d2"}]}"#
+        )
         let predictions = try #require(try predict.json()["predictions"]?.arrayValue)
         let first = try #require(predictions[0]["prediction_id"]?.stringValue)
         let second = try #require(predictions[1]["prediction_id"]?.stringValue)
         let outcome = try running.request(
             "POST", "/v1/outcomes",
-            json: #"{"outcomes": [{"prediction_id": "\#(first)", "label": 0}, {"prediction_id": "\#(second)", "label": 1}]}"#)
+            json:
+                #"{"outcomes": [{"prediction_id": "\#(first)", "label": 0}, {"prediction_id": "\#(second)", "label": 1}]}"#
+        )
         #expect(outcome.status == 200)
         #expect(try outcome.json()["labeled"] == 2)
         let performance = try running.request("GET", "/v1/models/disk/performance").json()
@@ -74,7 +78,8 @@ import Testing
         try running.repository.addLinearVersion("disk", version: 2, coefficients: [2, 2])
         _ = try running.request("POST", "/v1/admin/reload", headers: admin)
         _ = try running.request("PUT", "/v1/models/disk/aliases/production", json: #"{"version": 1}"#, headers: admin)
-        let alias = try running.request("PUT", "/v1/models/disk/aliases/shadow", json: #"{"version": 2}"#, headers: admin)
+        let alias = try running.request(
+            "PUT", "/v1/models/disk/aliases/shadow", json: #"{"version": 2}"#, headers: admin)
         #expect(alias.status == 200)
         let reader = [("Authorization", "Bearer read-token-01234567890")]
         for _ in 0..<5 {

@@ -10,7 +10,9 @@ import Testing
         let running = try RunningService()
         let response = try running.request(
             "POST", "/v1/models/disk/predict",
-            json: #"{"instances": [{"features": {"a": 1, "b": 0.5}, "entity": "host-1"}, {"features": {"a": -3, "b": 0}}]}"#)
+            json:
+                #"{"instances": [{"features": {"a": 1, "b": 0.5}, "entity": "host-1"}, {"features": {"a": -3, "b": 0}}]}"#
+        )
         #expect(response.status == 200)
         let body = try response.json()
         #expect(body["model"] == "disk")

@@ -44,7 +44,8 @@ final class RunningService {
     /// One model, `disk`, version 1: logistic over features a and b with a manifest that has everything.
     static func defaultRepository() throws -> TemporaryModelRepository {
         let repository = try TemporaryModelRepository()
-        try repository.addLinearVersion("disk", version: 1, coefficients: [1, 2], intercept: -1, manifest: fullManifest)
+        try repository.addLinearVersion(
+            "disk", version: 1, coefficients: [1, 2], intercept: -1, manifest: fullManifest)
         return repository
     }
 
