@@ -16,6 +16,7 @@ serve: deps
 	swift run -c release riskd serve
 
 test: deps
+	swift build --product riskd
 	swift test
 
 lint:
