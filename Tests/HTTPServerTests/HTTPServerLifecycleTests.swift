@@ -90,10 +90,7 @@ import Testing
     }
 
     @Test func expositionPassesPromtool() throws {
-        let promtool = ["/usr/bin/promtool", "/usr/local/bin/promtool"].first {
-            FileManager.default.isExecutableFile(atPath: $0)
-        }
-        guard let promtool else {
+        guard let promtool = Promtool.path else {
             print("SKIPPED expositionPassesPromtool: promtool is not installed")
             return
         }
@@ -103,19 +100,7 @@ import Testing
         let client = try TestHTTPClient(port: server.port)
         try client.send("GET / HTTP/7.0\r\n\r\n")
         _ = try client.readResponse()
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: promtool)
-        process.arguments = ["check", "metrics"]
-        let input = Pipe()
-        let output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        input.fileHandleForWriting.write(Data(server.metrics.exposition()))
-        try input.fileHandleForWriting.close()
-        process.waitUntilExit()
-        let report = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        #expect(process.terminationStatus == 0, "\(report)")
+        let result = try Promtool.checkMetrics(server.metrics.exposition(), promtool: promtool)
+        #expect(result.status == 0, "\(result.report)")
     }
 }

@@ -61,28 +61,13 @@ import Testing
 
 @Suite struct MetricsExpositionTests {
     @Test func promtoolAcceptsTheWholeExposition() throws {
-        let promtool = ["/usr/bin/promtool", "/usr/local/bin/promtool"].first {
-            FileManager.default.isExecutableFile(atPath: $0)
-        }
-        try #require(promtool != nil, "promtool (Debian package prometheus) is needed; .ci/run installs it")
+        let promtool = try #require(
+            Promtool.path, "promtool (Debian package prometheus) is needed; make deps installs it")
         let running = try RunningService()
         _ = try running.request(
             "POST", "/v1/models/disk/predict", json: #"{"instances": [{"features": {"a": 1, "b": 1}}]}"#)
         _ = try running.request("GET", "/nope")
-        let exposition = try running.request("GET", "/metrics").body
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: promtool!)
-        process.arguments = ["check", "metrics"]
-        let input = Pipe()
-        let output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        input.fileHandleForWriting.write(Data(exposition))
-        try input.fileHandleForWriting.close()
-        let report = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "\(report)")
+        let result = try Promtool.checkMetrics(try running.request("GET", "/metrics").body, promtool: promtool)
+        #expect(result.status == 0, "\(result.report)")
     }
 }
