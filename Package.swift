@@ -58,7 +58,7 @@ let package = Package(
         .testTarget(name: "LogTests", dependencies: ["Log"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics"]),
         .testTarget(name: "InferenceTests", dependencies: ["Inference", "JSON"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "FeaturesTests", dependencies: ["Features"]),
+        .testTarget(name: "FeaturesTests", dependencies: ["Features"], resources: [.copy("Fixtures")]),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "RiskdTesting"]),
         .testTarget(name: "CryptoTests", dependencies: ["Crypto"]),
         .testTarget(name: "RegistryTests", dependencies: ["Registry", "RiskdTesting"]),
