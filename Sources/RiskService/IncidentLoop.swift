@@ -113,7 +113,10 @@ final class IncidentLoop: Sendable {
         do {
             try outbox.enqueue(event)
         } catch {
-            logger.error("outbox refused an event", ["error": .string("\(error)"), "key": .string(event.key)])
+            // The key names an entity, which may be a hostname or a person's device: scrub it.
+            logger.error(
+                "outbox refused an event",
+                ["error": .string("\(error)"), "key": .string(PIIRedactor.scrub(event.key))])
         }
     }
 
