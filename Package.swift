@@ -22,6 +22,12 @@ let package = Package(
         .systemLibrary(
             name: "CCrypto", pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(
+            name: "CSQLite", pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(
+            name: "CPostgres", pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]),
 
         // Pure leaves: Foundation/Synchronization only.
         .target(name: "JSON"),
@@ -34,6 +40,8 @@ let package = Package(
 
         // Platform and integration layers.
         .target(name: "HTTPServer", dependencies: ["HTTPCore", "CLinux", "Log", "Metrics"]),
+        .target(name: "SystemIO"),
+        .target(name: "Storage", dependencies: ["CSQLite", "CPostgres", "SystemIO", "JSON"]),
         .target(name: "Crypto", dependencies: ["CCrypto"]),
         .target(
             name: "Registry", dependencies: ["Inference", "Features", "Crypto", "JSON", "Log", "Metrics", "TimeFormat"]),
@@ -61,6 +69,8 @@ let package = Package(
         .testTarget(name: "FeaturesTests", dependencies: ["Features"], resources: [.copy("Fixtures")]),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "RiskdTesting"]),
         .testTarget(name: "CryptoTests", dependencies: ["Crypto"]),
+        .testTarget(name: "SystemIOTests", dependencies: ["SystemIO"]),
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "RiskdTesting"]),
         .testTarget(name: "RegistryTests", dependencies: ["Registry", "RiskdTesting"]),
         .testTarget(name: "MonitoringTests", dependencies: ["Monitoring"], resources: [.copy("Fixtures")]),
         .testTarget(name: "OutboundTests", dependencies: ["Outbound", "RiskdTesting"]),

@@ -1,0 +1,96 @@
+import Dispatch
+import Foundation
+import Synchronization
+
+/// Records predictions for the outcome join without ever making a prediction wait on the store.
+///
+/// `record` appends to a bounded in-memory buffer and returns; a background thread writes the buffer
+/// as one batch every `flushInterval` seconds (or as soon as `batchSize` are waiting). When the
+/// buffer is full (the store is slower than the prediction rate) new records are dropped and
+/// counted, never queued without bound. A crash loses at most what was buffered: the last
+/// `flushInterval` seconds of predictions plus one batch in flight.
+public final class PredictionJournal: Sendable {
+    public let capacity: Int
+    public let batchSize: Int
+    public let flushInterval: Double
+    private let store: StateStore
+    private let buffer = Mutex<[PredictionRecord]>([])
+    private let dropped = Atomic<Int>(0)
+    private let written = Atomic<Int>(0)
+    private let wakeup = DispatchSemaphore(value: 0)
+    private let stopping = Atomic<Bool>(false)
+    private let finished = DispatchSemaphore(value: 0)
+
+    public init(store: StateStore, capacity: Int = 200_000, batchSize: Int = 5_000, flushInterval: Double = 0.25) {
+        self.store = store
+        self.capacity = max(1, capacity)
+        self.batchSize = max(1, batchSize)
+        self.flushInterval = flushInterval
+        let thread = Thread { [self] in run() }
+        thread.name = "prediction-journal"
+        thread.start()
+    }
+
+    /// Buffers one prediction; false when the buffer is full and it was dropped.
+    @discardableResult
+    public func record(_ prediction: PredictionRecord) -> Bool {
+        let (accepted, full) = buffer.withLock { buffer -> (Bool, Bool) in
+            guard buffer.count < capacity else { return (false, false) }
+            buffer.append(prediction)
+            return (true, buffer.count == batchSize)
+        }
+        if !accepted { dropped.wrappingAdd(1, ordering: .relaxed) }
+        if full { wakeup.signal() }
+        return accepted
+    }
+
+    /// Predictions dropped because the buffer was full.
+    public var droppedCount: Int { dropped.load(ordering: .relaxed) }
+    /// Predictions committed to the store.
+    public var writtenCount: Int { written.load(ordering: .relaxed) }
+    public var bufferedCount: Int { buffer.withLock { $0.count } }
+
+    /// Writes everything buffered now and waits for the commit.
+    public func flush() {
+        while true {
+            let batch = take()
+            guard !batch.isEmpty else { return }
+            write(batch)
+        }
+    }
+
+    /// Flushes and stops the background thread.
+    public func stop(timeout: Double) {
+        guard !stopping.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        wakeup.signal()
+        _ = finished.wait(timeout: .now() + max(0, timeout))
+    }
+
+    private func run() {
+        while !stopping.load(ordering: .acquiring) {
+            _ = wakeup.wait(timeout: .now() + flushInterval)
+            flush()
+        }
+        flush()
+        finished.signal()
+    }
+
+    private func take() -> [PredictionRecord] {
+        buffer.withLock { buffer in
+            let batch = Array(buffer.prefix(batchSize))
+            buffer.removeFirst(batch.count)
+            return batch
+        }
+    }
+
+    private func write(_ batch: [PredictionRecord]) {
+        do {
+            try store.executor.write { connection throws(StorageError) in
+                try StateStore.insertPredictions(batch, connection)
+            }
+            written.wrappingAdd(batch.count, ordering: .relaxed)
+        } catch {
+            dropped.wrappingAdd(batch.count, ordering: .relaxed)
+        }
+    }
+}

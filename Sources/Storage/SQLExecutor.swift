@@ -1,0 +1,15 @@
+/// How the store reaches its database: writes inside a transaction, reads outside one. The SQLite
+/// executor funnels writes through one writer thread (group commit); the PostgreSQL executor hands
+/// each caller a pooled connection. Both block the calling thread, which is therefore never an event
+/// loop, and both bound their queues.
+protocol SQLExecutor: Sendable {
+    var dialect: SQLDialect { get }
+    /// Runs `body` in a write transaction; returns once it is committed (durable).
+    func write<T: Sendable>(_ body: @escaping @Sendable (SQLConnection) throws(StorageError) -> T)
+        throws(StorageError) -> T
+    /// Runs `body` on a connection outside any explicit transaction.
+    func read<T>(_ body: (SQLConnection) throws(StorageError) -> T) throws(StorageError) -> T
+    /// A connection owned by the caller until it closes it (an outbox delivery worker).
+    func dedicatedConnection() throws(StorageError) -> SQLConnection
+    func close()
+}

@@ -1,0 +1,109 @@
+/// One stored telemetry point.
+public struct StoredPoint: Sendable, Equatable {
+    public let metric: String
+    public let timestamp: Double
+    public let value: Double
+
+    public init(metric: String, timestamp: Double, value: Double) {
+        self.metric = metric
+        self.timestamp = timestamp
+        self.value = value
+    }
+}
+
+/// An entity's stored telemetry: its points in time order and its labels.
+public struct StoredTelemetry: Sendable, Equatable {
+    public let entity: String
+    public let points: [StoredPoint]
+    public let labels: [String: String]
+}
+
+extension StateStore {
+    /// Durably records points (same entity, metric and timestamp: last write wins) and labels;
+    /// returns once committed, so the caller may answer 2xx.
+    public func appendTelemetry(entity: String, points: [StoredPoint], labels: [String: String])
+        throws(StorageError)
+    {
+        guard !points.isEmpty || !labels.isEmpty else { return }
+        var latest: [PointKey: Double] = [:]
+        for point in points { latest[PointKey(metric: point.metric, timestamp: point.timestamp)] = point.value }
+        let unique = latest.map { StoredPoint(metric: $0.key.metric, timestamp: $0.key.timestamp, value: $0.value) }
+        try executor.write { connection throws(StorageError) in
+            if connection.dialect == .postgres, !unique.isEmpty {
+                // One statement per batch: a round trip per point would cap ingest at a few thousand/s.
+                try connection.query(
+                    """
+                    INSERT INTO telemetry_points (entity, metric, ts, value)
+                    SELECT ?, * FROM unnest(?::text[], ?::float8[], ?::float8[])
+                    ON CONFLICT (entity, metric, ts) DO UPDATE SET value = excluded.value
+                    """,
+                    [
+                        .text(entity), .text(PostgresArray.text(unique.map(\.metric))),
+                        .text(PostgresArray.numbers(unique.map(\.timestamp))),
+                        .text(PostgresArray.numbers(unique.map(\.value))),
+                    ])
+            } else {
+                for point in unique {
+                    try connection.query(
+                        """
+                        INSERT INTO telemetry_points (entity, metric, ts, value) VALUES (?, ?, ?, ?)
+                        ON CONFLICT (entity, metric, ts) DO UPDATE SET value = excluded.value
+                        """, [.text(entity), .text(point.metric), .real(point.timestamp), .real(point.value)])
+                }
+            }
+            for (name, value) in labels {
+                try connection.query(
+                    """
+                    INSERT INTO entity_labels (entity, name, value) VALUES (?, ?, ?)
+                    ON CONFLICT (entity, name) DO UPDATE SET value = excluded.value
+                    """, [.text(entity), .text(name), .text(value)])
+            }
+        }
+    }
+
+    private struct PointKey: Hashable {
+        let metric: String
+        let timestamp: Double
+    }
+
+    /// The entity's points with timestamps after `since` (all when nil) in time order, or nil when
+    /// the store has nothing for it.
+    public func telemetry(entity: String, since: Double? = nil) throws(StorageError) -> StoredTelemetry? {
+        try executor.read { connection throws(StorageError) in
+            let rows = try connection.query(
+                "SELECT metric, ts, value FROM telemetry_points WHERE entity = ? AND ts > ? ORDER BY ts, metric",
+                [.text(entity), .real(since ?? -Double.greatestFiniteMagnitude)])
+            let labelRows = try connection.query(
+                "SELECT name, value FROM entity_labels WHERE entity = ?", [.text(entity)])
+            guard !rows.isEmpty || !labelRows.isEmpty else { return nil }
+            let points = rows.compactMap { row -> StoredPoint? in
+                guard let metric = row[0].string, let time = row[1].double, let value = row[2].double else {
+                    return nil
+                }
+                return StoredPoint(metric: metric, timestamp: time, value: value)
+            }
+            var labels: [String: String] = [:]
+            for row in labelRows {
+                if let name = row[0].string, let value = row[1].string { labels[name] = value }
+            }
+            return StoredTelemetry(entity: entity, points: points, labels: labels)
+        }
+    }
+
+    /// Every entity with stored telemetry or labels.
+    public func telemetryEntities() throws(StorageError) -> [String] {
+        try executor.read { connection throws(StorageError) in
+            try connection.query(
+                "SELECT entity FROM entity_labels UNION SELECT DISTINCT entity FROM telemetry_points", []
+            ).compactMap { $0.first?.string }
+        }
+    }
+
+    /// Deletes points no window can reach any more; returns how many.
+    @discardableResult
+    public func pruneTelemetry(before cutoff: Double) throws(StorageError) -> Int {
+        try executor.write { connection throws(StorageError) in
+            try connection.execute("DELETE FROM telemetry_points WHERE ts < ?", [.real(cutoff)])
+        }
+    }
+}

@@ -1,0 +1,65 @@
+import Foundation
+import Storage
+import Testing
+
+@Suite struct StateStorePredictionTests {
+    func prediction(_ id: String, entity: String, time: Double, risk: Double = 0.5, model: String = "m")
+        -> PredictionRecord
+    {
+        PredictionRecord(id: id, model: model, version: "1", entity: entity, risk: risk, tier: "L1", time: time)
+    }
+
+    @Test(arguments: Backend.allCases) func anOutcomeLabelsItsPredictionAfterAMillionOthers(_ backend: Backend) throws {
+        let store = try backend.freshStore()
+        defer { store.close() }
+        let journal = PredictionJournal(store: store, capacity: 200_000, batchSize: 10_000, flushInterval: 0.05)
+        let start = 1_700_000_000.0
+        #expect(journal.record(prediction("target", entity: "db-7", time: start, risk: 0.9)))
+        var recorded = 0
+        for index in 0..<1_000_000 {
+            let time = start + 1 + Double(index) / 10_000
+            while !journal.record(prediction("p\(index)", entity: "host-\(index % 50_000)", time: time)) {
+                Thread.sleep(forTimeInterval: 0.001)  // backpressure: the journal drops, the test retries
+            }
+            recorded += 1
+        }
+        journal.stop(timeout: 120)
+        #expect(recorded == 1_000_000)
+        #expect(try store.predictionCount() == 1_000_001)
+        // The incident arrives 6 days later: within the 7-day horizon.
+        let labeled = try store.labelPredictions(
+            model: "m", entity: "db-7", from: start + 6 * 86_400 - 7 * 86_400, to: start + 6 * 86_400, label: 1)
+        #expect(labeled.map(\.id) == ["target"])
+        #expect(labeled.first?.risk == 0.9)
+        let performance = try store.labeledPredictions(model: "m", version: "1", since: 0, limit: 10)
+        #expect(performance.map(\.id) == ["target"] && performance.first?.label == 1)
+    }
+
+    @Test(arguments: Backend.allCases) func labelsApplyOnceAndOnlyWithinTheWindow(_ backend: Backend) throws {
+        let store = try backend.freshStore()
+        defer { store.close() }
+        try store.insertPredictions([
+            prediction("a", entity: "e", time: 100), prediction("b", entity: "e", time: 200),
+            prediction("c", entity: "f", time: 150), prediction("d", entity: "e", time: 150, model: "other"),
+        ])
+        #expect(try store.labelPredictions(model: "m", entity: "e", from: 150, to: 250, label: 1).map(\.id) == ["b"])
+        #expect(
+            try store.labelPredictions(model: nil, entity: "e", from: 0, to: 250, label: 0).map(\.id).sorted() == [
+                "a", "d",
+            ])
+        #expect(try store.labelPrediction(id: "c", label: 1)?.entity == "f")
+        #expect(try store.labelPrediction(id: "c", label: 0) == nil, "the first label wins")
+        #expect(try store.labelPrediction(id: "zzz", label: 1) == nil)
+    }
+
+    @Test(arguments: Backend.allCases) func retentionAndTheRowCapBoundStorage(_ backend: Backend) throws {
+        let store = try backend.freshStore()
+        defer { store.close() }
+        try store.insertPredictions((0..<100).map { prediction("p\($0)", entity: "e", time: Double($0)) })
+        #expect(try store.prunePredictions(before: 10, maxRows: 1_000) == 10)
+        #expect(try store.prunePredictions(before: 0, maxRows: 50) == 40)
+        #expect(try store.predictionCount() == 50)
+        #expect(try store.labelPredictions(model: "m", entity: "e", from: 0, to: 49, label: 1).isEmpty)
+        #expect(try store.labelPredictions(model: "m", entity: "e", from: 50, to: 50, label: 1).count == 1)
+    }
+}
