@@ -10,10 +10,11 @@ final class AuditLog: Sendable {
     private let descriptor: Mutex<Int32>
 
     init(path: String) throws {
-        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o640)
+        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
         guard fd >= 0 else {
             throw ServiceConfiguration.Error(description: "audit log \(path) cannot be opened (errno \(errno))")
         }
+        _ = fchmod(fd, 0o600)  // owner-only, like every file under the data directory
         descriptor = Mutex(fd)
     }
 

@@ -44,7 +44,9 @@ extension RiskService {
         switch phase.current {
         case .starting: return "starting: models are loading"
         case .draining: return "draining: shutting down"
-        case .serving: return registry.readiness().reason
+        case .serving:
+            if let problem = incidentLoop.storage.currentProblem { return "storage_unavailable: \(problem)" }
+            return registry.readiness().reason
         }
     }
 

@@ -54,10 +54,14 @@ public final class RiskService: Sendable {
         var limits = EntityStoreLimits()
         limits.maxEntities = configuration.maxEntities
         limits.idleTTLSeconds = configuration.entityIdleTTL
+        limits.maxBytes = configuration.maxTelemetryBytes
         entities = EntityStore(limits: limits, clock: { Date().timeIntervalSince1970 })
         startedAt = Date().timeIntervalSince1970
         counters = ServiceCounters(metrics: metrics, entities: entities)
-        try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
+        // Owner-only (0700; files inside are 0600): it holds pages, the audit log and predictions.
+        try FileManager.default.createDirectory(
+            atPath: configuration.dataDirectory, withIntermediateDirectories: true,
+            attributes: [.posixPermissions: 0o700])
         auditLog = try AuditLog(path: configuration.dataDirectory + "/audit.log")
         shadowScorer = ShadowScorer(metrics: metrics)
         if configuration.predictionLogRetention > 0 {

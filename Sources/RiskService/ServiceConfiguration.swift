@@ -18,6 +18,9 @@ public struct ServiceConfiguration: Sendable {
     public var authenticateProbes = false
     public var maxEntities = 100_000
     public var entityIdleTTL: Double = 86_400
+    public var maxTelemetryBytes = 96 << 20
+    public var maxClockSkew: Double = 300
+    public var maxOutcomesPerRequest = 1_000
     public var pagerDutyURL = "https://events.pagerduty.com"
     public var pagerDutyRoutingKeyFile: String?
     public var pagerDutyWebhookSecretsFile: String?
@@ -92,6 +95,11 @@ public struct ServiceConfiguration: Sendable {
         authenticateProbes = try Self.boolean(values, "auth-probes") ?? false
         maxEntities = try Self.integer(values, "max-entities", in: 1...100_000_000) ?? maxEntities
         entityIdleTTL = try Self.seconds(values, "entity-idle-ttl") ?? entityIdleTTL
+        maxTelemetryBytes =
+            try Self.integer(values, "max-telemetry-bytes", in: 65_536...(1 << 40)) ?? maxTelemetryBytes
+        maxClockSkew = try Self.seconds(values, "max-clock-skew") ?? maxClockSkew
+        maxOutcomesPerRequest =
+            try Self.integer(values, "max-outcomes-per-request", in: 1...1_000_000) ?? maxOutcomesPerRequest
         pagerDutyURL = values["pagerduty-url"] ?? pagerDutyURL
         pagerDutyRoutingKeyFile = values["pagerduty-routing-key-file"].flatMap { $0.isEmpty ? nil : $0 }
         pagerDutyWebhookSecretsFile = values["pagerduty-webhook-secrets-file"].flatMap { $0.isEmpty ? nil : $0 }
