@@ -14,6 +14,7 @@ public final class EntityStore: Sendable {
     private let entities = Atomic<Int>(0)
     private let points = Atomic<Int>(0)
     private let bytes = Atomic<Int>(0)
+    private let budgetEvictionSecond = Atomic<Int>(Int.min)
 
     /// One lock and the entities hashed to it (a class, because `Mutex` cannot live in an array).
     final class Shard: Sendable {
@@ -59,9 +60,11 @@ public final class EntityStore: Sendable {
         -> IngestReport
     {
         guard Self.isValidEntityID(entity) else { throw .invalidEntityID }
-        // The byte budget is checked before the batch (a batch adds at most ~16 bytes a point on top).
+        // The byte budget is checked before the batch (a batch adds at most ~16 bytes a point on top). Over it,
+        // idle entities are evicted at most once a second: the scan visits every entity.
         if bytes.load(ordering: .relaxed) >= limits.maxBytes {
-            evictIdle()
+            let second = Int(clock().rounded(.down))
+            if budgetEvictionSecond.exchange(second, ordering: .relaxed) != second { evictIdle() }
             guard bytes.load(ordering: .relaxed) < limits.maxBytes else { throw .byteBudgetExhausted(limits.maxBytes) }
         }
         let retentionByMetric = retention.withLock { $0 }
