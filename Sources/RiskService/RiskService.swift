@@ -58,7 +58,7 @@ public final class RiskService: Sendable {
         startedAt = Date().timeIntervalSince1970
         counters = ServiceCounters(metrics: metrics, entities: entities)
         try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
-        auditLog = try AuditLog(path: configuration.dataDirectory + "/audit.log")
+        auditLog = try AuditLog(path: configuration.dataDirectory + "/audit.log", metrics: metrics)
         shadowScorer = ShadowScorer(metrics: metrics)
         if configuration.predictionLogRetention > 0 {
             var log = PredictionLogConfiguration(directory: configuration.dataDirectory + "/predictions")
