@@ -38,6 +38,11 @@ public struct AccessControl: Sendable {
     /// Open mode: read and write for everyone, admin for no one.
     public static let open = AccessControl(entries: [], isEnabled: false)
 
+    /// Logged as a warning at start-up in open mode, so an exposed deployment does not stay open silently.
+    static let openModeWarning =
+        "no tokens file: read and write routes are open to anyone who can connect, admin routes are disabled;"
+        + " fine on a private network, otherwise set --tokens-file (RISKD_TOKENS_FILE)"
+
     init(entries: [Entry], isEnabled: Bool) {
         self.entries = entries
         self.isEnabled = isEnabled

@@ -78,6 +78,11 @@ public final class RiskService: Sendable {
 
     /// Loads the models, then listens. Ready (readyz 200) once every required model serves.
     public func start() throws {
+        if !access.isEnabled {
+            logger.warning(
+                AccessControl.openModeWarning,
+                ["host": .string(configuration.server.host), "port": .number(Double(configuration.server.port))])
+        }
         registry.reload()
         registry.startWatching()
         maintenance.start(interval: 60) { [weak self] in self?.maintain() }
