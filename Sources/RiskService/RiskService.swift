@@ -79,9 +79,8 @@ public final class RiskService: Sendable {
     /// Loads the models, then listens. Ready (readyz 200) once every required model serves.
     public func start() throws {
         if !access.isEnabled {
-            logger.warning(
-                AccessControl.openModeWarning,
-                ["host": .string(configuration.server.host), "port": .number(Double(configuration.server.port))])
+            // No "port" here: scripts take the bound port from the first log line that has one.
+            logger.warning(AccessControl.openModeWarning, ["host": .string(configuration.server.host)])
         }
         registry.reload()
         registry.startWatching()
