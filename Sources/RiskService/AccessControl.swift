@@ -35,6 +35,9 @@ public struct AccessControl: Sendable {
     let entries: [Entry]
     public let isEnabled: Bool
 
+    /// The identity of a caller without credentials (or of everyone without a tokens file).
+    public static let anonymous = "anonymous"
+
     /// Open mode: read and write for everyone, admin for no one.
     public static let open = AccessControl(entries: [], isEnabled: false)
 
@@ -91,20 +94,20 @@ public struct AccessControl: Sendable {
                 return .failure(
                     AccessDenial(
                         .forbidden, "admin_disabled", "admin endpoints need a tokens file (--tokens-file)",
-                        identity: AccessDenial.anonymous))
+                        identity: AccessControl.anonymous))
             }
-            return .success(AccessDenial.anonymous)
+            return .success(AccessControl.anonymous)
         }
         guard let header = request.headers["authorization"] else {
             return .failure(
-                AccessDenial(.unauthorized, "unauthorized", "missing bearer token", identity: AccessDenial.anonymous))
+                AccessDenial(.unauthorized, "unauthorized", "missing bearer token", identity: AccessControl.anonymous))
         }
         let parts = header.split(separator: " ", maxSplits: 1)
         guard parts.count == 2, parts[0].lowercased() == "bearer" else {
             return .failure(
                 AccessDenial(
                     .unauthorized, "unauthorized", "expected Authorization: Bearer <token>",
-                    identity: AccessDenial.anonymous))
+                    identity: AccessControl.anonymous))
         }
         let presented = Digest.sha256(Array(parts[1].utf8))
         var match: Entry?
@@ -127,8 +130,6 @@ public struct AccessControl: Sendable {
 /// A refused request: the 401/403 to answer and who was refused, so the refusal can be audited by name.
 /// `identity` is a token's name when the token is known, never the token itself.
 public struct AccessDenial: Error, Sendable {
-    /// No credentials were presented (or no tokens file exists).
-    public static let anonymous = "anonymous"
     /// A bearer token matching no entry; parenthesised so no configured name can look like it.
     public static let unknownToken = "(unknown token)"
 
