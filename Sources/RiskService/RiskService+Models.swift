@@ -90,7 +90,7 @@ extension RiskService {
 
     private func nameAndVersion(_ context: RouteContext) throws(HTTPResponseError) -> (String, Int) {
         let text = context.parameters["version"] ?? ""
-        guard let version = Int(text), version > 0 else {
+        guard let version = ModelVersion.parse(text) else {
             throw HTTPResponseError.badRequest("version must be a positive integer, got \"\(text)\"")
         }
         return (context.parameters["name"] ?? "", version)
@@ -120,6 +120,7 @@ extension RiskService {
             case .versionNotFound: throw HTTPResponseError.notFound("version_not_found", error.description)
             case .conflict: throw HTTPResponseError(.conflict, "conflict", error.description)
             case .loadFailed: throw HTTPResponseError(.unprocessableContent, "load_failed", error.description)
+            case .invalidArgument: throw HTTPResponseError.badRequest(error.description)
             }
         }
     }

@@ -62,7 +62,7 @@ public final class RiskService: Sendable {
         try FileManager.default.createDirectory(
             atPath: configuration.dataDirectory, withIntermediateDirectories: true,
             attributes: [.posixPermissions: 0o700])
-        auditLog = try AuditLog(path: configuration.dataDirectory + "/audit.log")
+        auditLog = try AuditLog(path: configuration.dataDirectory + "/audit.log", metrics: metrics)
         shadowScorer = ShadowScorer(metrics: metrics)
         if configuration.predictionLogRetention > 0 {
             var log = PredictionLogConfiguration(directory: configuration.dataDirectory + "/predictions")
@@ -82,6 +82,10 @@ public final class RiskService: Sendable {
 
     /// Loads the models, then listens. Ready (readyz 200) once every required model serves.
     public func start() throws {
+        if !access.isEnabled {
+            // No "port" here: scripts take the bound port from the first log line that has one.
+            logger.warning(AccessControl.openModeWarning, ["host": .string(configuration.server.host)])
+        }
         registry.reload()
         registry.startWatching()
         maintenance.start(interval: 60) { [weak self] in self?.maintain() }
