@@ -51,6 +51,10 @@ public struct HTTPRequestParser: Sendable {
     /// Bytes received and not yet consumed.
     public var bufferedByteCount: Int { buffer.count - start }
 
+    /// Bytes of the request in progress the parser holds: unconsumed input plus the decoded body so far.
+    /// The server charges these against its global budget for buffered request bytes.
+    public var retainedByteCount: Int { bufferedByteCount + head.body.count }
+
     public var phase: Phase {
         switch state {
         case .requestLine: return head.started || bufferedByteCount > 0 ? .head : .idle
@@ -102,6 +106,9 @@ public struct HTTPRequestParser: Sendable {
                 guard bufferedByteCount >= remaining else { return nil }
                 head.body = Array(buffer[start..<start + remaining])
                 start += remaining
+                // The body is consumed: the next line search starts after it, never inside it (a newline
+                // in the body is data, not a line ending).
+                scanned = start
                 return .request(finishRequest())
             case .chunkSize, .chunkData, .chunkDataEnd, .trailerFields:
                 guard try advanceChunked() else { return nil }
