@@ -95,7 +95,11 @@ public final class HTTPServer: Sendable {
         }
         state.logger.info(
             "HTTP server listening",
-            ["host": .string(configuration.host), "port": .number(Double(port)), "loops": .number(Double(loops.count))])
+            [
+                "host": .string(configuration.host), "port": .number(Double(port)),
+                "loops": .number(Double(loops.count)),
+                "probe_port": probeListener.map { .number(Double($0.port)) } ?? .null,
+            ])
     }
 
     /// The bound port (the ephemeral one when configured with port 0); 0 before `start()`.
