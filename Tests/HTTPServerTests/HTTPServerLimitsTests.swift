@@ -30,6 +30,13 @@ func eventually(timeout: Double = 3, _ condition: () -> Bool) -> Bool {
         ),
         ("POST /echo HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: gzip, chunked\r\n\r\n", 501, "not_implemented"),
         ("GET / HTTP/2.0\r\nHost: h\r\n\r\n", 505, "http_version_not_supported"),
+        (
+            "POST /echo HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n5 \r\nhello\r\n0\r\n\r\n", 400,
+            "bad_request"
+        ),
+        ("GET /livez HTTP/1.1\r\nHost: h\r\nAuthorization: a\r\nAuthorization: b\r\n\r\n", 400, "bad_request"),
+        ("GET /items/%FF HTTP/1.1\r\nHost: h\r\n\r\n", 400, "invalid_percent_encoding"),
+        ("PURGE /livez HTTP/1.1\r\nHost: h\r\n\r\n", 501, "method_not_implemented"),
     ]
 
     @Test(arguments: malformed)
