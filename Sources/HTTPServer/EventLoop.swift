@@ -155,11 +155,10 @@ final class EventLoop {
     }
 
     private func closeListener() {
-        for (fd, token) in [(listenerFD, ServerState.listenerToken), (probeListenerFD, ServerState.probeListenerToken)]
-        {
-            guard let fd else { continue }
-            try? SystemCalls.epollControl(epollFD, SystemCalls.epollDelete, fd: fd, events: 0, token: token)
-            SystemCalls.close(fd)
+        for listener in listeners {
+            try? SystemCalls.epollControl(
+                epollFD, SystemCalls.epollDelete, fd: listener.fd, events: 0, token: listener.token)
+            SystemCalls.close(listener.fd)
         }
         listenerFD = nil
         probeListenerFD = nil
@@ -212,15 +211,18 @@ final class EventLoop {
                 accepted = try SystemCalls.accept(probeListenerFD)
             } catch {
                 warnAcceptFailed(error)
+                pauseAccepting()
                 return
             }
             guard let (fd, remote) = accepted else { return }
-            let open = state.openProbeConnections.add(1, ordering: .relaxed).newValue
-            guard open <= configuration.maxProbeConnections,
-                let connection = register(fd: fd, remote: remote, admission: .probe)
+            guard state.openProbeConnections.add(1, ordering: .relaxed).newValue <= configuration.maxProbeConnections
             else {
                 state.openProbeConnections.subtract(1, ordering: .relaxed)
                 SystemCalls.close(fd)
+                continue
+            }
+            guard let connection = register(fd: fd, remote: remote, admission: .probe) else {
+                state.openProbeConnections.subtract(1, ordering: .relaxed)
                 continue
             }
             schedule(connection)
@@ -251,20 +253,30 @@ final class EventLoop {
             ["error": .string(error.description), "suppressed_since_last": .number(Double(suppressed))])
     }
 
+    /// The listeners this loop owns, with their epoll tokens.
+    private var listeners: [(fd: Int32, token: UInt64)] {
+        [(listenerFD, ServerState.listenerToken), (probeListenerFD, ServerState.probeListenerToken)].compactMap {
+            pair in pair.0.map { (fd: $0, token: pair.1) }
+        }
+    }
+
+    /// Stops watching the listeners for 100 ms: while accept fails (EMFILE) they stay readable.
     private func pauseAccepting() {
-        guard let listenerFD, acceptPausedUntil == nil else { return }
-        try? SystemCalls.epollControl(
-            epollFD, SystemCalls.epollModify, fd: listenerFD, events: 0, token: ServerState.listenerToken)
+        guard acceptPausedUntil == nil else { return }
+        for listener in listeners {
+            try? SystemCalls.epollControl(
+                epollFD, SystemCalls.epollModify, fd: listener.fd, events: 0, token: listener.token)
+        }
         acceptPausedUntil = now + 100_000_000
     }
 
     private func resumeAcceptingIfDue() {
         guard let until = acceptPausedUntil, now >= until else { return }
         acceptPausedUntil = nil
-        guard let listenerFD else { return }
-        try? SystemCalls.epollControl(
-            epollFD, SystemCalls.epollModify, fd: listenerFD, events: SystemCalls.readable,
-            token: ServerState.listenerToken)
+        for listener in listeners {
+            try? SystemCalls.epollControl(
+                epollFD, SystemCalls.epollModify, fd: listener.fd, events: SystemCalls.readable, token: listener.token)
+        }
     }
 
     /// Over the connection limit: a 503 in the error envelope, then a lingering close.
