@@ -9,10 +9,12 @@ extension HTTPRequestParser {
         guard parts[1].allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else { throw .bad("invalid request target") }
         head.method = HTTPMethod(rawValue: String(decoding: parts[0], as: UTF8.self))
         head.version = try Self.parseVersion(parts[2])
-        // RFC 9110 §9.1: a method the server does not recognise is 501, decided before any routing, so an
-        // unknown token never reaches a handler or reads as a missing route (404). Methods are case-sensitive.
+        // A method token outside the registered set is rejected before any routing, as llhttp's strict mode
+        // does, so it never reaches a handler or reads as a missing route (404). Methods are case-sensitive.
+        // 400 rather than RFC 9110's suggested 501: the request is the client's to fix, and a 5xx would count
+        // against riskd's availability and invite retries.
         guard HTTPMethod.standard.contains(head.method) else {
-            throw HTTPParseError(.notImplemented, code: "method_not_implemented", "unknown request method")
+            throw HTTPParseError(.badRequest, code: "unknown_method", "unknown request method \(head.method)")
         }
         head.target = try Self.originForm(String(decoding: parts[1], as: UTF8.self), method: head.method)
         try Self.checkPercentEncoding(head.target)

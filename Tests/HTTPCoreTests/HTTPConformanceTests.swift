@@ -75,10 +75,10 @@ import Testing
         ("signed size", chunked("+5\r\nhello\r\n0\r\n\r\n"), 400),
         ("chunk longer than its size", chunked("5\r\nhelloX\r\n0\r\n\r\n"), 400),
         ("chunk data with bare LF", chunked("5\r\nhello\n0\r\n\r\n"), 400),
-        // Methods: case-sensitive tokens; unknown ones are 501.
-        ("lower-case method", "get / HTTP/1.1\r\nHost: h\r\n\r\n", 501),
-        ("extension method", "BREW / HTTP/1.1\r\nHost: h\r\n\r\n", 501),
-        ("QUERY is not implemented", "QUERY / HTTP/1.1\r\nHost: h\r\n\r\n", 501),
+        // Methods: case-sensitive tokens; unknown ones are rejected before routing.
+        ("lower-case method", "get / HTTP/1.1\r\nHost: h\r\n\r\n", 400),
+        ("extension method", "BREW / HTTP/1.1\r\nHost: h\r\n\r\n", 400),
+        ("QUERY is not implemented", "QUERY / HTTP/1.1\r\nHost: h\r\n\r\n", 400),
         ("non-token method", "G@T / HTTP/1.1\r\nHost: h\r\n\r\n", 400),
         ("method with a tab", "GET\t/ HTTP/1.1\r\nHost: h\r\n\r\n", 400),
         ("missing method", " / HTTP/1.1\r\nHost: h\r\n\r\n", 400),

@@ -107,13 +107,13 @@ import Testing
     }
 
     @Test(arguments: ["BREW", "QUERY", "get"])
-    func unknownMethodIs501OnAnyPath(method: String) throws {
+    func unknownMethodIs400OnAnyPath(method: String) throws {
         let server = try TestServer()
         for path in ["/livez", "/nowhere"] {
             let client = try TestHTTPClient(port: server.port)
             let response = try client.request(method, path)
-            #expect(response.status == 501)
-            #expect(response.errorCode == "method_not_implemented")
+            #expect(response.status == 400)
+            #expect(response.errorCode == "unknown_method")
             #expect(client.isClosedByPeer(within: 2))
         }
         #expect(try httpRequest(port: server.port, "GET", "/livez").status == 200)
