@@ -44,6 +44,21 @@ import Testing
         withExtendedLifetime(holders) {}
     }
 
+    /// Sockets that never send a byte fill the connection cap only until the header timeout, not the idle one.
+    @Test func silentSocketsReleaseTheConnectionCapAtTheHeaderTimeout() throws {
+        let server = try TestServer {
+            $0.maxConnections = 50
+            $0.headerReadTimeout = 0.5
+            $0.idleTimeout = 60
+        }
+        let silent = try (0..<50).map { _ in try TestHTTPClient(port: server.port) }
+        #expect(eventually { server.server.openConnections == 50 })
+        #expect(try httpRequest(port: server.port, "GET", "/livez").status == 503)
+        #expect(eventually(timeout: 5) { server.server.openConnections == 0 })
+        #expect(try httpRequest(port: server.port, "GET", "/livez").status == 200)
+        for client in silent { #expect(client.isClosedByPeer(within: 1)) }
+    }
+
     @Test func withoutAProbePortThereIsNone() throws {
         let server = try TestServer()
         #expect(server.server.probePort == nil)
