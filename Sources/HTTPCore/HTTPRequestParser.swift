@@ -1,8 +1,10 @@
 /// Incremental HTTP/1.1 request parser (RFC 9112): feed bytes as they arrive, pull complete requests.
 ///
-/// It is strict where leniency enables request smuggling: CRLF only (bare CR or LF is rejected), no
-/// obs-fold, no whitespace before the colon, one consistent Content-Length, Transfer-Encoding only as a
-/// final `chunked` and never together with Content-Length. Every limit is checked while bytes are still
+/// It is strict where leniency enables request smuggling, like llhttp's strict mode: CRLF only (bare CR or
+/// LF is rejected), no obs-fold, no whitespace before the colon, one consistent Content-Length,
+/// Transfer-Encoding only as a final `chunked` and never together with Content-Length, no whitespace in
+/// chunk-size lines, registered methods only, one Host, Authorization and Content-Type, and a target that
+/// percent-decodes to UTF-8. Every limit is checked while bytes are still
 /// arriving, so a partial request can never grow past `limits`. After an error the parser stays failed:
 /// the server answers the error's status and closes the connection.
 public struct HTTPRequestParser: Sendable {
