@@ -80,7 +80,7 @@ extension RiskService {
 
     /// The request body as a JSON object, or a 400/415 that says what is wrong with it.
     func jsonBody(_ request: HTTPRequest) throws(HTTPResponseError) -> JSONObject {
-        if let type = request.headers["content-type"], !type.lowercased().hasPrefix("application/json") {
+        if let type = request.mediaType, type != "application/json" {
             throw HTTPResponseError(
                 .unsupportedMediaType, "unsupported_media_type", "expected Content-Type: application/json")
         }

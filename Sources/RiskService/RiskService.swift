@@ -112,6 +112,7 @@ public final class RiskService: Sendable {
     /// Step one of a graceful stop: readiness fails at once, everything else keeps serving.
     public func beginDrain() {
         phase.set(.draining)
+        server.withLock { $0 }?.beginDrain()
         logger.info("draining: readyz now answers 503")
     }
 

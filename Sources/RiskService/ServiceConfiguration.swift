@@ -73,6 +73,9 @@ public struct ServiceConfiguration: Sendable {
         if let loops = try Self.integer(values, "event-loops", in: 1...256) { server.eventLoopCount = loops }
         server.maxConnections = try Self.integer(values, "max-connections", in: 1...1_000_000) ?? server.maxConnections
         server.maxBodyBytes = try Self.integer(values, "max-body-bytes", in: 1_024...(1 << 30)) ?? server.maxBodyBytes
+        server.maxInflightBodyBytes =
+            try Self.integer(values, "max-inflight-body-bytes", in: 65_536...(1 << 40)) ?? server.maxInflightBodyBytes
+        server.probePort = try Self.integer(values, "probe-port", in: 0...65_535)
         server.headerReadTimeout = try Self.seconds(values, "header-timeout") ?? server.headerReadTimeout
         server.idleTimeout = try Self.seconds(values, "idle-timeout") ?? server.idleTimeout
         server.bodyReadTimeout = try Self.seconds(values, "body-timeout") ?? server.bodyReadTimeout

@@ -21,6 +21,8 @@ public struct ServiceOption: Sendable {
         .init("event-loops", nil, "Event-loop threads; default one per core."),
         .init("max-connections", "4096", "Open connections beyond this are answered 503 and closed."),
         .init("max-body-bytes", "1048576", "Largest request body; larger is answered 413."),
+        .init("max-inflight-body-bytes", "134217728", "Request bytes buffered over all connections; beyond: 503."),
+        .init("probe-port", nil, "Second port serving only /livez and /readyz, outside --max-connections."),
         .init("header-timeout", "10", "Seconds for a client to send the request head."),
         .init("idle-timeout", "60", "Seconds an idle keep-alive connection stays open."),
         .init("body-timeout", "30", "Seconds for the whole request body to arrive."),
