@@ -40,7 +40,7 @@ import Testing
         var output = [Double](repeating: .nan, count: expected.rows.count * model.outputCount)
         flat.withUnsafeBufferPointer { rows in
             output.withUnsafeMutableBufferPointer {
-                model.predictBatch(rows, rowCount: expected.rows.count, into: $0)
+                model.predict(rows: rows, rowCount: expected.rows.count, into: $0)
             }
         }
         for (index, row) in expected.rows.enumerated() {

@@ -40,7 +40,7 @@ let rssAfterOne = residentBytes()
 
 var output = [Double](repeating: 0, count: rowCount)
 rows.withUnsafeBufferPointer { input in
-    output.withUnsafeMutableBufferPointer { model.predictBatch(input, rowCount: rowCount, into: $0) }
+    output.withUnsafeMutableBufferPointer { model.predict(rows: input, rowCount: rowCount, into: $0) }
 }
 let maxError = zip(output, expected).map { abs($0 - $1) }.max() ?? .nan
 
@@ -54,8 +54,8 @@ for batch in [1, 64, 10_000] {
                     var start = 0
                     while start < rowCount {
                         let count = min(batch, rowCount - start)
-                        model.predictBatch(
-                            UnsafeBufferPointer(
+                        model.predict(
+                            rows: UnsafeBufferPointer(
                                 rebasing: input[(start * featureCount)..<((start + count) * featureCount)]),
                             rowCount: count, into: UnsafeMutableBufferPointer(rebasing: out[start..<(start + count)]))
                         start += count
