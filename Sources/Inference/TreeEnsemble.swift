@@ -7,13 +7,16 @@ struct TreeEnsemble: Sendable {
     /// LightGBM missing type lives in bits 2-3.
     static let missingTypeShift: UInt8 = 2
 
-    /// Nodes in the precision their library compares and sums in.
+    /// Nodes and leaf values (indexed by node) in the precision their library compares and sums in.
     enum Nodes: Sendable {
         /// XGBoost: float32 thresholds, leaves and sums.
-        case float32([CompactNode<Float>])
+        case float32([CompactNode<Float>], leaves: [Float])
         /// LightGBM and scikit-learn: double.
-        case float64([CompactNode<Double>])
+        case float64([CompactNode<Double>], leaves: [Double])
     }
+
+    /// Whether any split is categorical (such models take the walker's slower categorical rule).
+    var hasCategoricalSplits: Bool { !categoryRanges.isEmpty }
 
     let semantics: SplitSemantics
     let nodes: Nodes
@@ -33,8 +36,8 @@ struct TreeEnsemble: Sendable {
     var approximateMemoryBytes: Int {
         let nodeBytes: Int
         switch nodes {
-        case .float32(let nodes): nodeBytes = nodes.count * MemoryLayout<CompactNode<Float>>.stride
-        case .float64(let nodes): nodeBytes = nodes.count * MemoryLayout<CompactNode<Double>>.stride
+        case .float32(let nodes, _): nodeBytes = nodes.count * (MemoryLayout<CompactNode<Float>>.stride + 4)
+        case .float64(let nodes, _): nodeBytes = nodes.count * (MemoryLayout<CompactNode<Double>>.stride + 8)
         }
         return nodeBytes + categoryWords.count * 4 + categoryRanges.count * 8 + treeRoot.count * 12
     }

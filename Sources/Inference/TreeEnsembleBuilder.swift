@@ -8,6 +8,8 @@ struct TreeEnsembleBuilder {
 
     /// Nodes in their final order, before they take their stored precision in `build`.
     private var values: [Double] = []
+    /// Leaf value per node (0 at internal nodes).
+    private var leafValues: [Double] = []
     private var lefts: [Int32] = []
     private var packed: [UInt32] = []
     private var categoryRanges: [CategoryRange] = []
@@ -54,12 +56,14 @@ struct TreeEnsembleBuilder {
         treeDepth.append(Int32(order.depth))
         for node in order.nodes {
             guard tree.left[node] >= 0 else {
-                values.append(tree.leafValue[node])
+                values.append(.nan)
+                leafValues.append(tree.leafValue[node])
                 lefts.append(Int32(position[node]))
                 packed.append(0)
                 continue
             }
             var flags = UInt32(tree.flags[node]) | CompactNode<Double>.internalFlag
+            if flags & CompactNode<Double>.defaultLeftFlag == 0 { flags |= CompactNode<Double>.defaultRightFlag }
             var value = tree.threshold[node]
             if flags & CompactNode<Double>.categoricalFlag != 0 {
                 guard let words = tree.categories[node] else {
@@ -72,6 +76,7 @@ struct TreeEnsembleBuilder {
             }
             flags &= 0xFF
             values.append(value)
+            leafValues.append(0)
             lefts.append(Int32(position[tree.left[node]]))
             packed.append(UInt32(tree.feature[node]) | flags << 24)
         }
@@ -123,10 +128,12 @@ struct TreeEnsembleBuilder {
         switch semantics {
         case .xgboost:
             nodes = .float32(
-                (0..<values.count).map { CompactNode(value: Float(values[$0]), left: lefts[$0], packed: packed[$0]) })
+                (0..<values.count).map { CompactNode(value: Float(values[$0]), left: lefts[$0], packed: packed[$0]) },
+                leaves: leafValues.map { Float($0) })
         case .lightgbm, .sklearn:
             nodes = .float64(
-                (0..<values.count).map { CompactNode(value: values[$0], left: lefts[$0], packed: packed[$0]) })
+                (0..<values.count).map { CompactNode(value: values[$0], left: lefts[$0], packed: packed[$0]) },
+                leaves: leafValues)
         }
         return TreeEnsemble(
             semantics: semantics, nodes: nodes, categoryRanges: categoryRanges, categoryWords: categoryWords,

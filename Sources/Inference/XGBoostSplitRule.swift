@@ -1,17 +1,40 @@
 /// XGBoost (cpu_predictor): the row value becomes float32; left iff `value < threshold` in float32; NaN takes
-/// the default direction, decided without a branch.
+/// the default direction. Three variants so the common cases pay for nothing they do not use: rows without
+/// missing values (one comparison), rows with missing values (decided without a branch), and models with
+/// categorical splits.
 enum XGBoostSplitRule: SplitRule {
+    @inline(__always)
+    static func feature(_ value: Double) -> Float { Float(value) }
+
+    /// `!(x < t)` is `x >= t` except for NaN, which goes right only where the default is right. A leaf's NaN
+    /// threshold and clear flags send it left, to itself.
+    @inline(__always)
+    static func right(_ value: Float, _ node: CompactNode<Float>, _ categories: CategorySets) -> Int32 {
+        let notLess: Int32 = value >= node.value ? 1 : 0
+        let missingRight = Int32(truncatingIfNeeded: node.packed >> CompactNode<Float>.defaultRightShift) & 1
+        return notLess | (value.isNaN ? missingRight : 0)
+    }
+}
+
+/// XGBoost for a block of rows without missing values (as treelite specialises them).
+enum XGBoostDenseSplitRule: SplitRule {
     @inline(__always)
     static func feature(_ value: Double) -> Float { Float(value) }
 
     @inline(__always)
     static func right(_ value: Float, _ node: CompactNode<Float>, _ categories: CategorySets) -> Int32 {
-        let flags = node.flags
-        if flags & CompactNode<Float>.categoricalFlag != 0 { return categories.xgboostRight(value, node) }
-        // NaN compares false, so it goes right unless the node's default is left.
-        let notLess: Int32 = value < node.value ? 0 : 1
-        let missingLeft: Int32 = value.isNaN ? Int32(flags & CompactNode<Float>.defaultLeftFlag) : 0
-        let isInternal = Int32(flags >> 4) & 1
-        return notLess & ~missingLeft & isInternal
+        value >= node.value ? 1 : 0
+    }
+}
+
+/// XGBoost for models with categorical splits.
+enum XGBoostCategoricalSplitRule: SplitRule {
+    @inline(__always)
+    static func feature(_ value: Double) -> Float { Float(value) }
+
+    @inline(__always)
+    static func right(_ value: Float, _ node: CompactNode<Float>, _ categories: CategorySets) -> Int32 {
+        if node.flags & CompactNode<Float>.categoricalFlag != 0 { return categories.xgboostRight(value, node) }
+        return XGBoostSplitRule.right(value, node, categories)
     }
 }
