@@ -53,35 +53,37 @@ extension TreeEnsemble {
         }
     }
 
-    /// XGBoost: each block's rows become float32 once; sums start at the base margin and stay float32. A block
-    /// without missing values takes the one-comparison rule.
+    /// XGBoost: each block's rows become float32, twice side by side (see `XGBoostSplitRule`); sums start at the
+    /// base margin and stay float32.
     private func float32Margins(
         _ tree: Walk<Float>, _ rows: UnsafePointer<Double>, _ rowCount: Int, _ featureCount: Int,
         into output: UnsafeMutablePointer<Double>
     ) {
-        let block = max(1, min(TreeEnsemble.laneCount, TreeEnsemble.blockFeatureValues / featureCount))
-        withUnsafeTemporaryAllocation(of: Float.self, capacity: block * featureCount) { features in
+        let width = 2 * featureCount
+        let block = max(1, min(TreeEnsemble.laneCount, TreeEnsemble.blockFeatureValues / width))
+        let keepMissing = hasCategoricalSplits
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: block * width) { features in
             withUnsafeTemporaryAllocation(of: Float.self, capacity: block * outputCount) { sums in
                 guard let features = features.baseAddress, let sums = sums.baseAddress else { return }
                 var start = 0
                 while start < rowCount {
                     let count = min(block, rowCount - start)
-                    let source = rows + start * featureCount
-                    var missing = false
-                    for index in 0..<(count * featureCount) {
-                        let value = XGBoostSplitRule.feature(source[index])
-                        missing = missing || value.isNaN
-                        features[index] = value
-                    }
                     for row in 0..<count {
+                        let source = rows + (start + row) * featureCount
+                        let right = features + row * width
+                        let left = right + featureCount
+                        for feature in 0..<featureCount {
+                            let value = Float(source[feature])
+                            let missing = value.isNaN && !keepMissing
+                            right[feature] = missing ? .infinity : value
+                            left[feature] = missing ? -.infinity : value
+                        }
                         for group in 0..<outputCount { sums[row * outputCount + group] = Float(baseMargin[group]) }
                     }
-                    if hasCategoricalSplits {
-                        walk(XGBoostCategoricalSplitRule.self, tree, features, featureCount, count, into: sums)
-                    } else if missing {
-                        walk(XGBoostSplitRule.self, tree, features, featureCount, count, into: sums)
+                    if keepMissing {
+                        walk(XGBoostCategoricalSplitRule.self, tree, features, width, count, into: sums)
                     } else {
-                        walk(XGBoostDenseSplitRule.self, tree, features, featureCount, count, into: sums)
+                        walk(XGBoostSplitRule.self, tree, features, width, count, into: sums)
                     }
                     let target = output + start * outputCount
                     for index in 0..<(count * outputCount) { target[index] = Double(sums[index]) }
