@@ -1,14 +1,16 @@
-/// Batch evaluation. Rows are taken in blocks; within a block, lanes (one row and one tree each) are walked
-/// in lockstep for the tree's depth, so the independent node loads of different lanes overlap instead of
-/// every step waiting for the previous one, and no step branches on the path (leaves point to themselves).
-/// A large block has one tree per lane group (tree by tree, as XGBoost's block predictor does); a small one
-/// (a single row) spreads the lanes over many trees at once. Leaves are then added to each row's sums in tree
-/// order, which keeps XGBoost's float32 summation order exactly.
+/// Batch evaluation. Rows are taken in blocks; within a block, 64 lanes (each one row and one tree) are walked
+/// in lockstep for the trees' depth, so the independent node loads of different lanes overlap instead of every
+/// step waiting for the previous one, and no step branches on the path (leaves point to themselves). A block
+/// walks its rows through as many trees at once as fill the lanes (a block of 64 rows goes tree by tree, as
+/// XGBoost's block predictor does; a single row goes through 64 trees at once). Leaves are then added to each
+/// row's sums in tree order, which keeps XGBoost's float32 summation order exactly. Nothing is allocated.
 extension TreeEnsemble {
     /// Lanes walked together; also the largest block of rows.
     static let laneCount = 64
-    /// Cap on a block's float32 copy of its rows (values), for models with very many features.
-    static let blockFeatureValues = 16_384
+    /// Cap on a block's float32 copy of its rows (values): 1 KiB, which Swift always places on the stack (a
+    /// larger temporary allocation first asks glibc for the thread's stack bounds, which allocates). With 30
+    /// features a block is 4 rows walked through 16 trees at a time.
+    static let blockFeatureValues = 256
 
     /// What a walk reads: nodes, leaf values by node, category sets.
     struct Walk<Value: BinaryFloatingPoint & Sendable> {
