@@ -205,8 +205,10 @@ def main():
               "- Noise: the machine has 2 cores shared with other jobs; every figure is the fastest pass (the least "
               "disturbed), riskd and the C API alternate in rounds, and ratios come from the same run. Expect "
               "+-15% between runs.",
-              "- RSS: a model's own cost is the with-model minus no-model figure; most of the no-model figure is "
-              "Foundation and the Swift runtime mapped from shared libraries (RssFile).", ""]
+              "- RSS: a model's own cost is the with-model minus no-model figure. Most of the no-model figure is "
+              "mapped code (RssFile: the Swift runtime and Foundation, inside the binary when linked statically). "
+              "The growth after the predicts is the request path's and the allocator's, not the engine's (a "
+              "predict call allocates nothing).", ""]
     with open("RESULTS.md", "w") as handle:
         handle.write("\n".join(lines))
     print("\n".join(lines))
