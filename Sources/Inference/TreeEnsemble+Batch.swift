@@ -33,20 +33,20 @@ extension TreeEnsemble {
                     nodes.withUnsafeBufferPointer { nodes in
                         leaves.withUnsafeBufferPointer { leaves in
                             guard let nodes = nodes.baseAddress, let leaves = leaves.baseAddress else { return }
-                            let tree = Walk(nodes: nodes, leaves: leaves, categories: categories)
-                            float32Margins(tree, input, rowCount, featureCount, into: sums)
+                            let inputs = Walk(nodes: nodes, leaves: leaves, categories: categories)
+                            float32Margins(inputs, input, rowCount, featureCount, into: sums)
                         }
                     }
                 case .float64(let nodes, let leaves):
                     nodes.withUnsafeBufferPointer { nodes in
                         leaves.withUnsafeBufferPointer { leaves in
                             guard let nodes = nodes.baseAddress, let leaves = leaves.baseAddress else { return }
-                            let tree = Walk(nodes: nodes, leaves: leaves, categories: categories)
+                            let inputs = Walk(nodes: nodes, leaves: leaves, categories: categories)
                             switch semantics {
                             case .lightgbm:
-                                float64Margins(LightGBMSplitRule.self, tree, input, rowCount, featureCount, sums)
+                                float64Margins(LightGBMSplitRule.self, inputs, input, rowCount, featureCount, sums)
                             case .sklearn, .xgboost:
-                                float64Margins(SklearnSplitRule.self, tree, input, rowCount, featureCount, sums)
+                                float64Margins(SklearnSplitRule.self, inputs, input, rowCount, featureCount, sums)
                             }
                         }
                     }
@@ -58,7 +58,7 @@ extension TreeEnsemble {
     /// XGBoost: each block's rows become float32, twice side by side (see `XGBoostSplitRule`); sums start at the
     /// base margin and stay float32.
     private func float32Margins(
-        _ tree: Walk<Float>, _ rows: UnsafePointer<Double>, _ rowCount: Int, _ featureCount: Int,
+        _ inputs: Walk<Float>, _ rows: UnsafePointer<Double>, _ rowCount: Int, _ featureCount: Int,
         into output: UnsafeMutablePointer<Double>
     ) {
         let width = 2 * featureCount
@@ -83,9 +83,9 @@ extension TreeEnsemble {
                         for group in 0..<outputCount { sums[row * outputCount + group] = Float(baseMargin[group]) }
                     }
                     if keepMissing {
-                        walk(XGBoostCategoricalSplitRule.self, tree, features, width, count, into: sums)
+                        walk(XGBoostCategoricalSplitRule.self, inputs, features, width, count, into: sums)
                     } else {
-                        walk(XGBoostSplitRule.self, tree, features, width, count, into: sums)
+                        walk(XGBoostSplitRule.self, inputs, features, width, count, into: sums)
                     }
                     let target = output + start * outputCount
                     for index in 0..<(count * outputCount) { target[index] = Double(sums[index]) }
@@ -97,14 +97,14 @@ extension TreeEnsemble {
 
     /// LightGBM and scikit-learn: rows are read in place; leaves summed from 0, then scaled and offset.
     private func float64Margins<Rule: SplitRule>(
-        _ rule: Rule.Type, _ tree: Walk<Double>, _ rows: UnsafePointer<Double>, _ rowCount: Int, _ featureCount: Int,
+        _ rule: Rule.Type, _ inputs: Walk<Double>, _ rows: UnsafePointer<Double>, _ rowCount: Int, _ featureCount: Int,
         _ output: UnsafeMutablePointer<Double>
     ) where Rule.Feature == Double, Rule.Value == Double {
         output.update(repeating: 0, count: rowCount * outputCount)
         var start = 0
         while start < rowCount {
             let count = min(TreeEnsemble.laneCount, rowCount - start)
-            walk(rule, tree, rows + start * featureCount, featureCount, count, into: output + start * outputCount)
+            walk(rule, inputs, rows + start * featureCount, featureCount, count, into: output + start * outputCount)
             start += count
         }
         for row in 0..<rowCount {
@@ -118,10 +118,10 @@ extension TreeEnsemble {
     /// Adds every tree's leaf for `rowCount` (at most `laneCount`) rows of `features` (row stride `stride`)
     /// to `sums` (rowCount × outputCount), in tree order.
     private func walk<Rule: SplitRule>(
-        _ rule: Rule.Type, _ tree: Walk<Rule.Value>, _ features: UnsafePointer<Rule.Feature>, _ stride: Int,
+        _ rule: Rule.Type, _ inputs: Walk<Rule.Value>, _ features: UnsafePointer<Rule.Feature>, _ stride: Int,
         _ rowCount: Int, into sums: UnsafeMutablePointer<Rule.Value>
     ) {
-        let (nodes, leaves, categories) = (tree.nodes, tree.leaves, tree.categories)
+        let (nodes, leaves, categories) = (inputs.nodes, inputs.leaves, inputs.categories)
         let treeCount = treeRoot.count
         let treesPerPass = max(1, min(treeCount, TreeEnsemble.laneCount / rowCount))
         withUnsafeTemporaryAllocation(of: Int32.self, capacity: TreeEnsemble.laneCount) { current in
