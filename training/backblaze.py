@@ -18,6 +18,21 @@ import pandas as pd
 PANEL = "backblaze_2013-04-10_2013-05-19_panel.csv"
 DAY = 86400
 HORIZON_SECONDS = 7 * DAY
+# derive_panel.py keeps every drive with failure = 1 in the window and the other drives whose serial's SHA-1
+# starts with a byte < 13: a healthy drive is in the panel with probability 13/256.
+HEALTHY_SAMPLING_RATE = 13 / 256
+
+
+def in_healthy_sample(serial: str) -> bool:
+    return hashlib.sha1(serial.encode()).digest()[0] < 13
+
+
+def vendor(model: str) -> str:
+    """Drive vendor / model family from Backblaze's model string (Seagate models carry no vendor prefix)."""
+    head = model.split()[0]
+    if " " in model:
+        return "HGST" if head == "HGST" else head.capitalize() if head != "WDC" else "WDC"
+    return "Seagate" if model.startswith("ST") else head
 
 
 def day_seconds(date: str) -> int:
@@ -38,6 +53,7 @@ class Panel:
     failure_time: Dict[str, int]         # entity -> failure day (seconds)
     row_times: Dict[str, List[int]]      # entity -> sorted days with a snapshot
     model: Dict[str, str]                # entity -> drive model
+    weight: Dict[str, float]             # entity -> inverse sampling probability (1 or 256/13)
     first_day: int
     last_day: int
 
@@ -56,7 +72,16 @@ def load_panel(path: str, metrics: List[str]) -> Panel:
     failure_time = dict(zip(failed["serial_number"], failed["timestamp"].astype(int)))
     row_times = {e: sorted(g.astype(int).tolist()) for e, g in df.groupby("serial_number")["timestamp"]}
     model = dict(zip(df["serial_number"], df["model"]))
-    return Panel(long, failure_time, row_times, model, int(df["timestamp"].min()), int(df["timestamp"].max()))
+    weight = {}
+    for e in row_times:
+        if e in failure_time:
+            weight[e] = 1.0
+        elif in_healthy_sample(e):
+            weight[e] = 1.0 / HEALTHY_SAMPLING_RATE
+        else:
+            raise ValueError(f"{e}: neither failed nor in the 13/256 healthy sample; the sampling design changed")
+    return Panel(long, failure_time, row_times, model, weight, int(df["timestamp"].min()),
+                 int(df["timestamp"].max()))
 
 
 def label(failure_time: Optional[int], as_of: float, horizon: float = HORIZON_SECONDS) -> int:

@@ -6,8 +6,8 @@ python3 training/make_e2e_fixture.py [--models models] [--data /work/shared/data
 For a few drives from the held-out TEST slice (as-of days after the calibration slice), the fixture holds
 the raw telemetry points a client would send (every point with as_of - 30d < t <= as_of, i.e. the longest
 feature window, so riskd's default as-of = the entity's latest timestamp equals as_of), the feature vector
-from riskd_features.py (null = missing), the model's raw score from the native library, and the Venn-Abers
-p0/p1/p from the `venn-abers` package fitted on the manifest's calibration scores/labels. One drive has
+from riskd_features.py (null = missing), the model's raw score (native library, or training/riskd_export.py's forest walk for riskd-json), and
+p0/p1/p and the interval [lower, upper] from training/calibration.py with the manifest's calibration block. One drive has
 its smart_194_raw points removed to exercise a missing metric (the panel itself has no gaps).
 A small synthetic series exercises every aggregation (incl. a counter reset for `rate`).
 """
@@ -23,7 +23,9 @@ import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import backblaze as bb  # noqa: E402
-import train as tr  # noqa: E402
+import disk_data as tr  # noqa: E402
+from calibration import VennAbers  # noqa: E402
+from riskd_export import predict_riskd_forest  # noqa: E402
 from riskd_features import AGGREGATIONS, EntitySeries, FeatureSpec, evaluate  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -35,10 +37,9 @@ def nullable(x: float):
     return None if math.isnan(x) else x
 
 
-def pick_entities(panel: bb.Panel, rows, test_start: int, test_end: int):
+def pick_entities(panel: bb.Panel, rows, test):
     """Deterministic picks: failing drives with the highest / a middling score, a clean survivor, a drive
     with reallocated sectors that survives, and a drive whose smart_194_raw is dropped."""
-    test = rows[(rows.as_of >= test_start) & (rows.as_of <= test_end)]
     last = test.sort_values(["entity", "as_of"]).groupby("entity").tail(1)  # latest as-of per drive
     pos = last[last.label == 1].sort_values("smart_197_raw_last_1d", ascending=False, kind="stable")
     neg = last[last.label == 0]
@@ -55,8 +56,9 @@ def main() -> None:
     ap.add_argument("--models", default=os.path.join(ROOT, "models"))
     ap.add_argument("--data", default="/work/shared/data/backblaze")
     ap.add_argument("--out", default=OUT)
+    ap.add_argument("--version", default="2")
     args = ap.parse_args()
-    mdir = os.path.join(args.models, "disk-failure", "1")
+    mdir = os.path.join(args.models, "disk-failure", args.version)
     manifest = json.load(open(os.path.join(mdir, "manifest.json")))
     specs = [FeatureSpec(f["name"], f["metric"], f["aggregation"], float(f["window_seconds"]))
              for f in manifest["features"]]
@@ -72,20 +74,18 @@ def main() -> None:
         predict = lambda x: float(booster.predict(xgb.DMatrix(np.array([x], dtype=float),
                                                              feature_names=tr.NAMES, missing=np.nan))[0])
     else:
-        import lightgbm as lgb
-        booster = lgb.Booster(model_file=artifact)
-        predict = lambda x: float(booster.predict(np.array([x], dtype=float))[0])
-    cal_s = np.array(manifest["calibration"]["scores"], dtype=float)
-    cal_y = np.array(manifest["calibration"]["labels"], dtype=int)
+        document = json.load(open(artifact))
+        predict = lambda x: predict_riskd_forest(document, x)
+    c = manifest["calibration"]
+    calibrator = VennAbers(c["scores"], c["labels"], c["negative_weight"], c["interval"]["z"],
+                           c["interval"]["design_effect"])
 
     panel = bb.load_panel(os.path.join(args.data, bb.PANEL), tr.METRICS)
     rows = tr.build_rows(panel)
-    first = panel.first_day
-    test_start = first + 14 * bb.DAY + bb.HORIZON_SECONDS + 6 * bb.DAY  # same slices as train.py
-    test_end = panel.last_day - bb.HORIZON_SECONDS
+    test = tr.split(panel, rows)[2]  # held-out test drives, the same slice as train.py
     long = panel.long
     entities = []
-    for role, row in pick_entities(panel, rows, test_start, test_end):
+    for role, row in pick_entities(panel, rows, test):
         e, t = row.entity, float(row.as_of)
         pts = long[(long.entity == e) & (long.timestamp > t - longest) & (long.timestamp <= t)]
         if role.endswith("missing_smart_194"):
@@ -100,7 +100,7 @@ def main() -> None:
         assert feats == series.features(specs, t) or all(
             (a == b) or (math.isnan(a) and math.isnan(b)) for a, b in zip(feats, series.features(specs, t)))
         score = predict(feats)
-        p0, p1, p = tr.venn_abers(cal_s, cal_y, np.array([score]))
+        cal = calibrator.calibrate(score)
         entities.append({
             "role": role, "entity": e, "drive_model": panel.model[e], "as_of": t,
             "label_failure_within_horizon": int(row.label),
@@ -108,7 +108,7 @@ def main() -> None:
             "features": {s.name: nullable(v) for s, v in zip(specs, feats)},
             "missing_feature_count": int(sum(math.isnan(v) for v in feats)),
             "raw_score": score,
-            "venn_abers": {"p0": float(p0[0]), "p1": float(p1[0]), "p": float(p[0])},
+            "venn_abers": {"p0": cal.p0, "p1": cal.p1, "p": cal.p, "lower": cal.lower, "upper": cal.upper},
         })
 
     # Every aggregation over a small irregular series with a counter reset (values as a counter).
@@ -125,9 +125,10 @@ def main() -> None:
     fixture = {
         "description": ("riskd end-to-end vectors for the bundled disk-failure model. Generated by "
                         "training/make_e2e_fixture.py; do not edit by hand. Entities are from the held-out test "
-                        "slice. Features: riskd_features.py (null = missing). raw_score: native library predict. "
-                        "venn_abers: venn-abers package fitted on manifest calibration scores/labels."),
-        "model": {"name": "disk-failure", "version": "1", "artifact_sha256": manifest["artifact"]["sha256"],
+                        "slice. Features: riskd_features.py (null = missing). raw_score: native library predict or the "
+                        "riskd-json forest walk. venn_abers: training/calibration.py with the manifest's calibration "
+                        "block (interval = [lower, upper])."),
+        "model": {"name": "disk-failure", "version": args.version, "artifact_sha256": manifest["artifact"]["sha256"],
                   "format": fmt},
         "feature_names": [s.name for s in specs],
         "tolerances": {"features_rel": 1e-12, "raw_score_abs": 1e-6, "venn_abers_abs": 1e-9},

@@ -96,3 +96,22 @@ def export_sklearn_model(model, feature_names, path):
                 "task": body.pop("task"), "feature_names": feature_names, **body}
     with open(path, "w") as handle:
         json.dump(document, handle, separators=(",", ":"), allow_nan=False)
+
+
+def predict_riskd_forest(document: dict, x) -> float:
+    """Scores one feature vector (NaN = missing) with a riskd-json forest the way riskd does: feature values
+    are compared as float32 (sklearn's tree dtype) with `x <= threshold`, NaN follows missing_left, and the
+    leaf values are summed in tree order and divided by the tree count."""
+    total = 0.0
+    for tree in document["forest"]["trees"]:
+        node = 0
+        while tree["left"][node] != -1:
+            value = x[tree["feature"][node]]
+            threshold = tree["threshold"][node]
+            if np.isnan(value):
+                go_left = bool(tree["missing_left"][node])
+            else:
+                go_left = threshold is None or float(np.float32(value)) <= threshold
+            node = tree["left"][node] if go_left else tree["right"][node]
+        total += tree["value"][node]
+    return total / len(document["forest"]["trees"])

@@ -119,7 +119,29 @@ extension ModelManifest {
         guard scores.count == labels.count else { throw invalid("calibration", "scores and labels differ in length") }
         guard labels.allSatisfy({ $0 == 0 || $0 == 1 }) else { throw invalid("calibration.labels", "must be 0 or 1") }
         guard scores.allSatisfy(\.isFinite) else { throw invalid("calibration.scores", "must be finite") }
-        return CalibrationData(method: method, scores: scores, labels: labels.map { Int($0) })
+        var data = CalibrationData(method: method, scores: scores, labels: labels.map { Int($0) })
+        data.options.negativeWeight = try positive(object, "negative_weight") ?? 1
+        data.options.scoreGrid = try positive(object, "score_grid")
+        if let interval = try object.optional("interval")?.object(at: "calibration.interval") {
+            let method = try interval.optional("method")?.string(at: "calibration.interval.method") ?? "wilson"
+            guard method == "wilson" else { throw invalid("calibration.interval.method", "only wilson is supported") }
+            data.options.intervalZ = try positive(interval, "z", at: "calibration.interval")
+            guard data.options.intervalZ != nil else { throw invalid("calibration.interval.z", "is required") }
+            let designEffect = try positive(interval, "design_effect", at: "calibration.interval") ?? 1
+            guard designEffect >= 1 else { throw invalid("calibration.interval.design_effect", "must be >= 1") }
+            data.options.designEffect = designEffect
+        }
+        return data
+    }
+
+    /// An optional key that must be a positive finite number.
+    private static func positive(_ object: JSONObject, _ key: String, at parent: String = "calibration") throws
+        -> Double?
+    {
+        let path = parent + "." + key
+        guard let value = try object.optional(key)?.double(at: path) else { return nil }
+        guard value > 0, value.isFinite else { throw invalid(path, "must be positive and finite") }
+        return value
     }
 
     private static func reference(_ object: JSONObject) throws -> ReferenceDistributions {

@@ -43,11 +43,14 @@ public struct ModelManifest: Sendable {
         public var sha256: String?
     }
 
-    /// Calibration scores (raw model probabilities on a held-out slice) and their 0/1 outcomes.
+    /// Calibration scores (raw model probabilities on a held-out slice) and their 0/1 outcomes, plus the
+    /// prior correction, tie rule and interval the pipeline used (`negative_weight`, `score_grid`,
+    /// `interval`); absent keys mean plain Venn-Abers.
     public struct CalibrationData: Sendable {
         public var method: String
         public var scores: [Double]
         public var labels: [Int]
+        public var options = CalibrationIntervalOptions()
     }
 
     /// Reference distributions for drift detection, per feature and for the model's score.

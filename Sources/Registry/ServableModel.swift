@@ -83,7 +83,8 @@ enum ModelVersionLoader {
         var calibrator: VennAbersCalibrator?
         if let calibration = manifest.calibration {
             do {
-                calibrator = try VennAbersCalibrator(scores: calibration.scores, labels: calibration.labels)
+                calibrator = try VennAbersCalibrator(
+                    scores: calibration.scores, labels: calibration.labels, options: calibration.options)
             } catch {
                 throw ModelVersionLoadError(message: "manifest.json: calibration: \(error)")
             }

@@ -5,8 +5,8 @@ import Testing
 
 /// The bundled default model, served from the repository's `models/` directory, must give for a posted
 /// telemetry stream exactly what the Python training pipeline computes for the same window: the same
-/// features (riskd_features.py), the same raw score (XGBoost itself) and the same Venn-Abers interval
-/// (the `venn-abers` package). The vectors come from training/make_e2e_fixture.py.
+/// features (riskd_features.py), the same raw score and the same calibrated risk and interval
+/// (training/calibration.py). The vectors come from training/make_e2e_fixture.py.
 @Suite struct DefaultModelEndToEndTests {
     static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent().path
@@ -47,8 +47,10 @@ import Testing
             let score = try #require(prediction["score"]?.doubleValue)
             #expect(abs(score - (entity["raw_score"]?.doubleValue ?? -1)) <= 1e-6, "\(id) score")
             let venn = try #require(entity["venn_abers"])
-            #expect(abs((prediction["interval"]?["lower"]?.doubleValue ?? -1) - (venn["p0"]?.doubleValue ?? 9)) <= 1e-9)
-            #expect(abs((prediction["interval"]?["upper"]?.doubleValue ?? -1) - (venn["p1"]?.doubleValue ?? 9)) <= 1e-9)
+            #expect(
+                abs((prediction["interval"]?["lower"]?.doubleValue ?? -1) - (venn["lower"]?.doubleValue ?? 9)) <= 1e-9)
+            #expect(
+                abs((prediction["interval"]?["upper"]?.doubleValue ?? -1) - (venn["upper"]?.doubleValue ?? 9)) <= 1e-9)
             #expect(abs((prediction["risk"]?.doubleValue ?? -1) - (venn["p"]?.doubleValue ?? 9)) <= 1e-9)
         }
     }
@@ -59,5 +61,7 @@ import Testing
         let detail = try running.request("GET", "/v1/models/disk-failure").json()
         #expect(detail["serving"]?["calibrated"] == true)
         #expect(detail["serving"]?["task"] == "binary")
+        let version = try #require(Self.fixture()["model"]?["version"]?.stringValue)
+        #expect(detail["serving"]?["version"]?.stringValue == version, "the fixture pins the served version")
     }
 }
