@@ -31,8 +31,8 @@ import numpy as np
 GRID = 4294967296.0  # 2^32
 
 
-def snap(score: float) -> float:
-    return math.floor(score * GRID + 0.5) / GRID
+def snap(score: float, grid: float | None = GRID) -> float:
+    return score if grid is None else math.floor(score * grid + 0.5) / grid
 
 
 def wilson(k: float, n: float, z: float) -> Tuple[float, float]:
@@ -66,13 +66,15 @@ class Calibrated:
 
 class VennAbers:
     def __init__(self, scores: Sequence[float], labels: Sequence[int], negative_weight: float = 1.0,
-                 z: float = 1.6448536269514722, design_effect: float = 1.0):
+                 z: float | None = 1.6448536269514722, design_effect: float = 1.0, score_grid: float | None = GRID):
+        """z = None gives plain Venn-Abers ([lower, upper] = [p0, p1]); score_grid = None compares raw scores."""
+        self.grid = score_grid
         weights = [1.0 if int(y) == 1 else float(negative_weight) for y in labels]
-        self.z, self.design_effect = float(z), float(design_effect)
-        order = sorted(range(len(scores)), key=lambda i: snap(float(scores[i])))
+        self.z, self.design_effect = z, float(design_effect)
+        order = sorted(range(len(scores)), key=lambda i: snap(float(scores[i]), self.grid))
         groups: List[List[float]] = []  # [score, P, N, k, m]
         for i in order:
-            s, y, w = snap(float(scores[i])), int(labels[i]), float(weights[i])
+            s, y, w = snap(float(scores[i]), self.grid), int(labels[i]), float(weights[i])
             if not groups or groups[-1][0] != s:
                 groups.append([s, 0.0, 0.0, 0.0, 0.0])
             g = groups[-1]
@@ -124,6 +126,8 @@ class VennAbers:
 
     def _bound(self, cell, lower: bool) -> float:
         pos_w, neg_w, k, m = cell
+        if self.z is None:
+            return pos_w / (pos_w + neg_w)
         r_low, r_high = wilson(k / self.design_effect, (k + m) / self.design_effect, self.z)
         return to_population(r_low if lower else r_high, k, m, pos_w, neg_w)
 
@@ -141,7 +145,7 @@ class VennAbers:
         if math.isnan(score):
             c0, c1 = self.cell(0, 0), self.cell(len(self.scores), 1)
         else:
-            s = snap(float(score))
+            s = snap(float(score), self.grid)
             c0 = self.cell(self._insertion(s, True), 0)
             c1 = self.cell(self._insertion(s, False), 1)
         p0 = c0[0] / (c0[0] + c0[1])
