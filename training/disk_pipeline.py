@@ -36,7 +36,7 @@ def export(family: str, model, out_dir: str):
             xgb.DMatrix(X[names].values, feature_names=names, missing=np.nan)).astype(float)
     from riskd_export import export_sklearn_model
     export_sklearn_model(model, names, os.path.join(out_dir, "model.riskd.json"))
-    return "model.riskd.json", "riskd-json", lambda X: model.predict_proba(X[names])[:, 1]
+    return "model.riskd.json", "riskd-json", lambda X: ms.predict(model, X[names])
 
 
 def design_effect(entities, y) -> float:
@@ -117,19 +117,22 @@ def run(panel: bb.Panel, rows, out_dir: str) -> dict:
 
     fallback_policy, base_rate = fallback(train)
     fitted = {f: ms.make(f, search[f]["params"], dd.SEED).fit(train[names], train.label) for f in search}
-    test_raw = {f: ev.bootstrap_by_drive(test.entity, test.label, m.predict_proba(test[names])[:, 1], test.weight,
+    test_raw = {f: ev.bootstrap_by_drive(test.entity, test.label, ms.predict(m, test[names]), test.weight,
                                          dd.SEED) for f, m in fitted.items()}
     os.makedirs(out_dir, exist_ok=True)
     artifact, fmt, raw = export(chosen, fitted[chosen], out_dir)
     cal_s, test_s = raw(cal), raw(test)
-    assert np.allclose(test_s, fitted[chosen].predict_proba(test[names])[:, 1], atol=1e-6)
+    assert np.allclose(test_s, ms.predict(fitted[chosen], test[names]), atol=1e-6)
 
     deff = design_effect(cal.entity, cal.label)
     neg_w = negative_weight(cal)
     va = VennAbers(cal_s, cal.label.values, neg_w, Z, deff)
     out = va.calibrate_many(test_s)
     calibrated = ev.bootstrap_by_drive(test.entity, test.label, out["p"], test.weight, dd.SEED, baseline_rate=base_rate)
-    coverage = ev.coverage_cells(test.label.values, test.weight.values, out["p"], out["lower"], out["upper"])
+    test_deff = design_effect(test.entity, test.label)
+    coverage = ev.coverage_cells(test.label.values, test.weight.values, out["p"], out["lower"], out["upper"], Z,
+                                 test_deff)
+    coverage["test_design_effect"] = test_deff
     coverage["summary"] = {"deciles": coverage["summary"](coverage["deciles"], NOMINAL),
                            "interval_cells": coverage["summary"](coverage["interval_cells"], NOMINAL)}
     tiers = tier_choice(cal, crossfit(cal, cal_s, deff))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from calibration import to_population, wilson
+
 BOOTSTRAP = 400
 
 
@@ -48,22 +50,31 @@ def bootstrap_by_drive(entities, y, p, w, seed: int, baseline_rate: float | None
     return point
 
 
-def coverage_cells(y, w, p, lower, upper, min_rows: int = 30) -> dict:
+def coverage_cells(y, w, p, lower, upper, z: float, design_effect: float, min_rows: int = 30) -> dict:
     """Coverage of the interval per risk decile and per interval cell (rows sharing one [lower, upper]).
 
-    A cell's observed failure rate is its population-weighted label mean; the cell's coverage is the share of
-    its rows whose interval contains that rate (all rows of an interval cell share one interval, so its
-    coverage is 0 or 1)."""
+    A cell's observed failure rate is its population-weighted label mean. `coverage` is the share of the cell's
+    rows whose interval contains that rate (all rows of an interval cell share one interval, so 0 or 1).
+    A decile mixes rows of different risk, and its own observed rate is a noisy estimate (a decile of 360
+    drive-days may expect well under one failing drive), so deciles also get `consistent`: whether the
+    decile's observed-rate Wilson interval (same z, the test slice's design effect, mapped to the population
+    by the decile's weights) overlaps [mean lower, mean upper], the decile's interval for its mean risk."""
     y, w, p = np.asarray(y), np.asarray(w, dtype=float), np.asarray(p, dtype=float)
     lower, upper = np.asarray(lower), np.asarray(upper)
 
     def cell(mask, name):
         observed = float(np.sum(w[mask] * y[mask]) / np.sum(w[mask]))
         covered = (lower[mask] <= observed) & (observed <= upper[mask])
+        k, m = float(y[mask].sum()), float((1 - y[mask]).sum())
+        pos_w, neg_w = float(np.sum(w[mask] * y[mask])), float(np.sum(w[mask] * (1 - y[mask])))
+        r_lo, r_hi = wilson(k / design_effect, (k + m) / design_effect, z)
+        obs_lo, obs_hi = to_population(r_lo, k, m, pos_w, neg_w), to_population(r_hi, k, m, pos_w, neg_w)
+        mean_lower, mean_upper = float(np.mean(lower[mask])), float(np.mean(upper[mask]))
         return {"cell": name, "rows": int(mask.sum()), "positives": int(y[mask].sum()), "observed_rate": observed,
+                "observed_interval": [obs_lo, obs_hi],
                 "mean_risk": float(np.sum(w[mask] * p[mask]) / np.sum(w[mask])),
-                "mean_lower": float(np.mean(lower[mask])), "mean_upper": float(np.mean(upper[mask])),
-                "coverage": float(np.mean(covered))}
+                "mean_lower": mean_lower, "mean_upper": mean_upper, "coverage": float(np.mean(covered)),
+                "consistent": bool(obs_lo <= mean_upper and mean_lower <= obs_hi)}
 
     order = np.argsort(p, kind="stable")
     deciles = []
@@ -83,8 +94,10 @@ def coverage_cells(y, w, p, lower, upper, min_rows: int = 30) -> dict:
     def summary(cells, nominal):
         big = [c for c in cells if c["rows"] >= min_rows]
         ok = [c for c in big if c["coverage"] >= nominal]
+        consistent = [c for c in big if c["consistent"]]
         return {"cells_with_min_rows": len(big), "cells_at_or_above_nominal": len(ok),
-                "fraction": len(ok) / len(big) if big else None}
+                "fraction": len(ok) / len(big) if big else None, "consistent": len(consistent),
+                "fraction_consistent": len(consistent) / len(big) if big else None}
 
     return {"deciles": deciles, "interval_cells": intervals, "min_rows": min_rows, "summary": summary}
 

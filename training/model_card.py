@@ -26,6 +26,7 @@ def disk_card(name: str, version: str, manifest: dict, r: dict) -> str:
     lin = manifest["lineage"]
     cal = r["test_calibrated"]
     cov = r["coverage"]
+    sc, sd = cov["summary"]["interval_cells"], cov["summary"]["deciles"]
     lines = [
         f"# Model card: {name} version {version}",
         "",
@@ -67,20 +68,25 @@ def disk_card(name: str, version: str, manifest: dict, r: dict) -> str:
         "",
         f"## Intervals (nominal level {manifest['calibration']['interval']['level']:.0%})",
         "Venn-Abers cell + Wilson score interval on the cell's rows / design effect "
-        f"({manifest['calibration']['interval']['design_effect']:.2f}). A cell's coverage = share of its rows whose "
-        "interval contains the cell's observed (re-weighted) failure rate.",
-        f"- Interval cells with >= {cov['min_rows']} rows: {cov['summary']['interval_cells']['cells_at_or_above_nominal']}"
-        f" of {cov['summary']['interval_cells']['cells_with_min_rows']} at or above nominal.",
-        f"- Risk deciles: {cov['summary']['deciles']['cells_at_or_above_nominal']} of "
-        f"{cov['summary']['deciles']['cells_with_min_rows']} at or above nominal (most misses are deciles with no "
-        "failure at all in the test slice, whose observed rate 0 lies below a positive lower bound).",
+        f"({manifest['calibration']['interval']['design_effect']:.2f}, rows of one drive are correlated), mapped to "
+        "the population. Coverage of a cell = share of its rows whose interval contains the cell's observed "
+        "(re-weighted) failure rate; an interval cell's rows share one interval, so its coverage is 0 or 1.",
+        f"- Interval cells with >= {cov['min_rows']} rows: {sc['cells_at_or_above_nominal']} of "
+        f"{sc['cells_with_min_rows']} at or above nominal.",
+        f"- Risk deciles, strict: {sd['cells_at_or_above_nominal']} of {sd['cells_with_min_rows']} at or above nominal. "
+        f"Consistent (the decile's own observed-rate interval, test design effect {cov['test_design_effect']:.2f}, "
+        f"overlaps [mean lower, mean upper]): {sd['consistent']} of {sd['cells_with_min_rows']}. Strict misses are "
+        "mostly deciles with no failing drive at all in the test slice: with under one expected failing drive, "
+        "an observed rate of 0 says little.",
         "",
-        "| decile | rows | failing rows | observed | mean risk | mean lower | mean upper | coverage |",
-        "|---|---|---|---|---|---|---|---|",
+        "| cell | rows | failing rows | observed [interval] | mean risk | mean lower | mean upper | coverage | consistent |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
-    for c in cov["deciles"]:
-        lines.append(f"| {c['cell']} | {c['rows']} | {c['positives']} | {c['observed_rate']:.5f} | {c['mean_risk']:.5f} "
-                     f"| {c['mean_lower']:.5f} | {c['mean_upper']:.5f} | {c['coverage']:.2f} |")
+    for c in cov["deciles"] + [c for c in cov["interval_cells"] if c["rows"] >= cov["min_rows"]]:
+        lo, hi = c["observed_interval"]
+        lines.append(f"| {c['cell']} | {c['rows']} | {c['positives']} | {c['observed_rate']:.5f} [{lo:.5f}, {hi:.5f}] "
+                     f"| {c['mean_risk']:.5f} | {c['mean_lower']:.5f} | {c['mean_upper']:.5f} | {c['coverage']:.2f} "
+                     f"| {'yes' if c['consistent'] else 'no'} |")
     lines += ["", "## Per vendor (flag: predicted/observed beyond 1.5x either way)"] + _group_rows(r["groups"]["vendor"])
     lines += ["", "## Per drive model"] + _group_rows(r["groups"]["drive_model"])
     lines += [

@@ -36,6 +36,14 @@ def make(family: str, params: dict, seed: int):
     raise ValueError(family)
 
 
+def predict(model, X):
+    """P(failure). A forest predicts single-threaded: its threads add tree outputs in a racy order, which
+    changes the last bit, and riskd (like the pipeline) adds them in tree order."""
+    if hasattr(model, "estimators_"):
+        model.set_params(n_jobs=1)
+    return model.predict_proba(X)[:, 1]
+
+
 def suggest(family: str, trial) -> dict:
     if family == "logistic":
         return {"C": trial.suggest_float("C", 1e-3, 10.0, log=True)}
@@ -55,7 +63,7 @@ def cv_score(family: str, params: dict, folds, names, seed: int) -> dict:
     aucs = []
     for fit, val, _ in folds:
         model = make(family, params, seed).fit(fit[names], fit.label)
-        p = model.predict_proba(val[names])[:, 1]
+        p = predict(model, val[names])
         aucs.append(float(roc_auc_score(val.label, p, sample_weight=val.weight)))
     return {"fold_roc_auc": aucs, "mean_roc_auc": float(np.mean(aucs)), "sd_roc_auc": float(np.std(aucs))}
 
