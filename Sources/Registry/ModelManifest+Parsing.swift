@@ -70,6 +70,12 @@ extension ModelManifest {
             self.fallback = try Self.fallback(fallback)
         }
         lineage = try root.optional("lineage")?.object(at: "lineage")
+        if let card = try root.optional("model_card")?.string(at: "model_card") {
+            guard !card.isEmpty, !card.contains("/"), card != "..", card != "." else {
+                throw invalid("model_card", "must be a plain file name")
+            }
+            modelCard = card
+        }
     }
 
     private static func artifact(_ object: JSONObject) throws -> ArtifactReference {

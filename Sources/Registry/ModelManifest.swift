@@ -24,6 +24,9 @@ public struct ModelManifest: Sendable {
     public var fallback: FallbackPolicy?
     /// Free-form provenance (data hash, code version, metrics), served as-is.
     public var lineage: JSONObject?
+    /// File name of the version's model card (markdown, next to the manifest), served at
+    /// `GET /v1/models/{name}/versions/{version}/card`.
+    public var modelCard: String?
 
     public init(
         features: [FeatureSpec] = [], minFeatureFraction: Double = 0.5, calibration: CalibrationData? = nil,

@@ -64,4 +64,26 @@ import Testing
         let version = try #require(Self.fixture()["model"]?["version"]?.stringValue)
         #expect(detail["serving"]?["version"]?.stringValue == version, "the fixture pins the served version")
     }
+
+    /// The pipeline's model card is linked from the model and served as markdown for the loaded version.
+    @Test func modelCardIsLinkedAndServed() throws {
+        let running = try RunningService { $0.registry.directory = Self.repositoryRoot + "/models" }
+        let detail = try running.request("GET", "/v1/models/disk-failure").json()
+        let version = try #require(detail["serving"]?["version"]?.stringValue)
+        let link = try #require(detail["serving"]?["model_card"]?.stringValue)
+        #expect(link == "/v1/models/disk-failure/versions/\(version)/card")
+        let card = try running.request("GET", link)
+        #expect(card.status == 200)
+        #expect(card.header("Content-Type") == "text/markdown; charset=utf-8")
+        let onDisk = try String(
+            contentsOfFile: Self.repositoryRoot + "/models/disk-failure/\(version)/MODEL_CARD.md", encoding: .utf8)
+        #expect(card.text == onDisk)
+        #expect(card.text.hasPrefix("# Model card: disk-failure version \(version)"))
+        // Version 1 predates model cards; unknown versions and bad version numbers are refused clearly.
+        let old = try running.request("GET", "/v1/models/disk-failure/versions/1/card")
+        #expect(old.status == 404 && old.text.contains("model_card_not_found"))
+        #expect(try running.request("GET", "/v1/models/disk-failure/versions/99/card").status == 404)
+        #expect(try running.request("GET", "/v1/models/disk-failure/versions/x/card").status == 400)
+        #expect(try running.request("GET", "/v1/models/nope/versions/2/card").status == 404)
+    }
 }
