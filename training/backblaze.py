@@ -84,5 +84,25 @@ def load_panel(path: str, metrics: List[str]) -> Panel:
                  int(df["timestamp"].max()))
 
 
+def snapshot_features(path: str, features) -> "np.ndarray":
+    """Feature vectors (one per drive, as of its last day) from a file of daily rows such as the 2019
+    Backblaze extracts: a genuine distribution shift (other drive models, other years) for drift tests."""
+    import numpy as np
+    from riskd_features import EntitySeries
+    df = pd.read_csv(path, dtype={"serial_number": str, "date": str})
+    df["timestamp"] = df["date"].map(day_seconds)
+    metrics = sorted({f.metric for f in features})
+    out = []
+    for _, group in df.sort_values(["serial_number", "timestamp"]).groupby("serial_number", sort=True):
+        series = EntitySeries()
+        for m in metrics:
+            if m in group:
+                for t, v in zip(group["timestamp"], pd.to_numeric(group[m], errors="coerce")):
+                    if v == v:
+                        series.add(m, float(t), float(v))
+        out.append(series.features(features, float(group["timestamp"].max())))
+    return np.array(out, dtype=float)
+
+
 def label(failure_time: Optional[int], as_of: float, horizon: float = HORIZON_SECONDS) -> int:
     return int(failure_time is not None and as_of < failure_time <= as_of + horizon)

@@ -103,6 +103,17 @@ def split(panel: bb.Panel, rows: pd.DataFrame):
     return train, cal, test, bounds, excluded
 
 
+def same_period_held_out(panel: bb.Panel, rows: pd.DataFrame) -> pd.DataFrame:
+    """Rows of the calibration and test drives during the training period: in-distribution data from drives
+    the reference never saw (for checking drift false alarms). Weights as in `split`."""
+    train_end = panel.first_day + 14 * DAY
+    rows = rows[~rows.vendor.isin(excluded_vendors(panel))]
+    assigned = assign_drives(panel, train_end)
+    held = rows.entity.map(lambda e: assigned[e][0] != "train") & (rows.as_of <= train_end)
+    rows = rows[held]
+    return rows.assign(weight=rows.weight / rows.entity.map(lambda e: assigned[e][1]))
+
+
 def cv_folds(train: pd.DataFrame, train_end: int):
     """Expanding-window folds inside the training slice: fit T <= v - 7d, validate T in [v, v + 2d]."""
     folds = []

@@ -51,6 +51,25 @@ def pick_entities(panel: bb.Panel, rows, test):
     return picks
 
 
+def write_drift_vectors(panel, rows, data_dir: str) -> None:
+    """In-distribution feature vectors (population-weighted rows of held-out drives during the training period)
+    and a genuine shift (Seagate ST8000DM002, 2019) for the Swift retraining-trigger test."""
+    import drift
+    held = tr.same_period_held_out(panel, rows)
+    inside = drift.population_sample(held, tr.NAMES, 4000, tr.SEED + 11)
+    shifted = bb.snapshot_features(os.path.join(data_dir, "seagate_ST8000DM002_2019_lastday_raw.csv"), tr.FEATURES)
+    shifted = shifted[np.random.RandomState(tr.SEED + 12).choice(len(shifted), size=200, replace=False)]
+    as_json = lambda m: [[nullable(float(v)) for v in row] for row in m]  # noqa: E731
+    path = os.path.join(ROOT, "Tests", "RiskServiceTests", "Fixtures", "drift_vectors.json")
+    with open(path, "w") as fh:
+        json.dump({"description": "training/make_e2e_fixture.py: in_distribution = population-weighted rows of drives "
+                                  "held out from training, same period; shifted = Seagate ST8000DM002 2019 last-day "
+                                  "snapshots (null = missing)",
+                   "feature_names": tr.NAMES, "in_distribution": as_json(inside), "shifted": as_json(shifted)},
+                  fh, allow_nan=False)
+        fh.write("\n")
+
+
 def write_interval_vectors() -> None:
     """Vectors for Sources/Inference's VennAbersCalibrator with every CalibrationIntervalOptions knob set:
     prior correction, Wilson interval with a design effect, and the 2^-32 tie grid (ties, near-ties within
@@ -173,6 +192,7 @@ def main() -> None:
                    **fixture["aggregation_vectors"]}, fh, indent=1, allow_nan=False)
         fh.write("\n")
     write_interval_vectors()
+    write_drift_vectors(panel, rows, args.data)
     for ent in entities:
         print(ent["role"], ent["entity"], len(ent["points"]), "points, missing", ent["missing_feature_count"],
               "score", round(ent["raw_score"], 4), ent["venn_abers"])

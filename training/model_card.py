@@ -95,6 +95,16 @@ def disk_card(name: str, version: str, manifest: dict, r: dict) -> str:
         f"- l1 risk >= {manifest['tiers']['l1']['risk']}, l3 lower >= {manifest['tiers']['l3']['lower']} "
         f"(chosen on cross-fitted calibration outputs). Test: {r['tier_report']['test']}.",
         "",
+        "## Retraining trigger (drift thresholds in the manifest, read by the service)",
+        f"- {manifest['drift']['method']}.",
+        f"- False-alarm rate at {manifest['drift']['min_samples']} samples: fresh bootstrap "
+        f"{manifest['drift']['false_alarm_rate_fresh_bootstrap']:.2%}; other held-out drives of the training period "
+        f"{manifest['drift']['false_alarm_rate_same_period_held_out_drives']:.2%} (target <= "
+        f"{manifest['drift']['target_false_alarm_rate']:.0%}).",
+        f"- Alarm rate on the later held-out period (May 2013, warmer and older drives): "
+        f"{manifest['drift']['alarm_rate']['held_out_period_may_2013']:.0%}; on Seagate ST8000DM002 2019 (a genuine "
+        f"shift): {manifest['drift']['alarm_rate']['seagate_ST8000DM002_2019']:.0%}.",
+        "",
         "## What this model is not good for",
         "- Drive families outside the panel (Toshiba, HGST, Samsung, anything after 2013): SMART raw values are "
         "vendor-specific; it was not validated there.",

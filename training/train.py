@@ -27,6 +27,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import backblaze as bb  # noqa: E402
 import disk_data as dd  # noqa: E402
 import disk_pipeline as dp  # noqa: E402
+import drift  # noqa: E402
 import model_card  # noqa: E402
 from calibration import GRID  # noqa: E402
 
@@ -37,21 +38,6 @@ VOLATILE = ("trained_at", "code_version")
 
 def iso(ts: float) -> str:
     return dt.datetime.fromtimestamp(ts, dt.timezone.utc).strftime("%Y-%m-%d")
-
-
-def reference_block(values: np.ndarray, rng, k=10, with_sample=True) -> dict:
-    v = values[np.isfinite(values)]
-    if len(v) == 0:
-        return {"edges": [0.0, 1.0], "proportions": [0.0], "mean": 0.0, "std": 0.0, "sample": []}
-    edges = np.unique(np.quantile(v, np.linspace(0, 1, k + 1)))
-    if len(edges) < 2:
-        edges = np.array([edges[0], edges[0] + 1.0])
-    counts, _ = np.histogram(v, bins=edges)
-    out = {"edges": [float(x) for x in edges], "proportions": [float(c) / len(v) for c in counts],
-           "mean": float(np.mean(v)), "std": float(np.std(v))}
-    if with_sample:
-        out["sample"] = [float(x) for x in rng.choice(v, size=min(300, len(v)), replace=False)]
-    return out
 
 
 def finite_or_none(x):
@@ -70,7 +56,6 @@ def disk_manifest(r: dict, data_path: str) -> dict:
     import xgboost as xgb
     train, cal, test, b = r["train"], r["cal"], r["test"], r["bounds"]
     names = dd.NAMES
-    ref_rng = np.random.RandomState(dd.SEED + 1)
     splits = (f"train: {train.entity.nunique()} drives, T {iso(b['train'][0])}..{iso(b['train'][1])}, {len(train)} rows, "
               f"{int(train.label.sum())} failing rows; gap 7 days (= horizon); calibration: {cal.entity.nunique()} other "
               f"drives, T {iso(b['held_out'][0])}..{iso(b['held_out'][1])}, {len(cal)} rows, {int(cal.label.sum())} failing "
@@ -97,8 +82,8 @@ def disk_manifest(r: dict, data_path: str) -> dict:
                                      "calibration (negatives weigh calibration.negative_weight)"},
         "training_range": {n: {"min": finite_or_none(np.nanmin(train[n].values)),
                                "max": finite_or_none(np.nanmax(train[n].values))} for n in names},
-        "reference": {"features": {n: reference_block(train[n].values.astype(float), ref_rng) for n in names},
-                      "score": reference_block(r["cal_scores"], ref_rng, with_sample=False)},
+        "reference": r["reference"],
+        "drift": r["drift"],
         "tiers": r["tiers"],
         "fallback": r["fallback"],
         "lineage": {
@@ -124,6 +109,7 @@ def build_disk(data_dir: str, out_dir: str) -> dict:
     panel = bb.load_panel(data_path, dd.METRICS)
     rows = dd.build_rows(panel)
     r = dp.run(panel, rows, out_dir)
+    r.update(drift_reference(r, panel, rows, data_dir))
     r["artifact_sha256"] = bb.sha256_file(os.path.join(out_dir, r["artifact"]))
     manifest = disk_manifest(r, data_path)
     with open(os.path.join(out_dir, "manifest.json"), "w") as fh:
@@ -132,6 +118,36 @@ def build_disk(data_dir: str, out_dir: str) -> dict:
     with open(os.path.join(out_dir, "MODEL_CARD.md"), "w") as fh:
         fh.write(model_card.disk_card(DISK[0], DISK[1], manifest, r))
     return r
+
+
+def drift_reference(r: dict, panel, rows, data_dir: str) -> dict:
+    """Population-weighted reference distributions (what the fleet looks like, not the failure-enriched
+    panel) and retraining thresholds calibrated on them; checked on held-out drives of the same period, on
+    the later held-out period, and on a genuine shift (Seagate ST8000DM002, 2019)."""
+    import pandas as pd
+    names = dd.NAMES
+    population = drift.population_sample(r["train"], names, 20000, dd.SEED)
+    rng = np.random.RandomState(dd.SEED + 1)
+    features = {n: drift.reference_block(population[:, j], rng) for j, n in enumerate(names)}
+    cal = r["cal"].assign(score=r["cal_scores"])
+    scores = drift.population_sample(cal, ["score"], 20000, dd.SEED + 2)[:, 0]
+    references = [features[n] for n in names]
+    same_period = dd.same_period_held_out(panel, rows)
+    drives = np.random.RandomState(dd.SEED + 6).permutation(sorted(same_period.entity.unique()))
+    half = same_period.entity.isin(drives[: len(drives) // 2])
+    thresholds = drift.calibrate(
+        population, references, names, dd.SEED,
+        drift.population_sample(same_period[half], names, 20000, dd.SEED + 3),
+        drift.population_sample(same_period[~half], names, 20000, dd.SEED + 7))
+    later = drift.population_sample(pd.concat([r["cal"], r["test"]]), names, 20000, dd.SEED + 4)
+    shifted = bb.snapshot_features(os.path.join(data_dir, "seagate_ST8000DM002_2019_lastday_raw.csv"), dd.FEATURES)
+    checks = {"held_out_period_may_2013": later, "seagate_ST8000DM002_2019": shifted}
+    limits = drift.threshold_vector(thresholds, names)
+    thresholds["alarm_rate"] = {k: drift.false_alarm_rate(
+        drift.all_statistics(v, references, drift.CHECK_DRAWS, drift.MIN_SAMPLES, dd.SEED + 5), limits)
+        for k, v in checks.items()}
+    return {"reference": {"features": features, "score": drift.reference_block(scores, rng, with_sample=False)},
+            "drift": thresholds}
 
 
 def comparable(manifest: dict) -> dict:

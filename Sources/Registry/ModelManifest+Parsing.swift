@@ -70,6 +70,9 @@ extension ModelManifest {
             self.fallback = try Self.fallback(fallback)
         }
         lineage = try root.optional("lineage")?.object(at: "lineage")
+        if let drift = try root.optional("drift")?.object(at: "drift") {
+            self.drift = try Self.drift(drift)
+        }
         if let card = try root.optional("model_card")?.string(at: "model_card") {
             guard !card.isEmpty, !card.contains("/"), card != "..", card != "." else {
                 throw invalid("model_card", "must be a plain file name")
@@ -176,6 +179,23 @@ extension ModelManifest {
             mean: try object.optional("mean")?.double(at: path + ".mean"),
             standardDeviation: try object.optional("std")?.double(at: path + ".std"),
             sample: try object.optional("sample")?.doubles(at: path + ".sample") ?? [])
+    }
+
+    private static func drift(_ object: JSONObject) throws -> DriftThresholds {
+        let minSamples = try object.optional("min_samples")?.int(at: "drift.min_samples")
+        if let minSamples, minSamples < 1 { throw invalid("drift.min_samples", "must be at least 1") }
+        var features: [String: FeatureLimits] = [:]
+        for (name, value) in try object.optional("features")?.object(at: "drift.features") ?? [:] {
+            let path = "drift.features.\(name)"
+            let limits = try value.object(at: path)
+            let psi = try limits.optional("psi")?.double(at: path + ".psi")
+            let shift = try limits.optional("mean_shift_percent")?.double(at: path + ".mean_shift_percent")
+            for (key, limit) in [("psi", psi), ("mean_shift_percent", shift)] {
+                if let limit, !(limit > 0 && limit.isFinite) { throw invalid(path + "." + key, "must be positive") }
+            }
+            features[name] = FeatureLimits(psi: psi, meanShiftPercent: shift)
+        }
+        return DriftThresholds(minSamples: minSamples, features: features)
     }
 
     private static func fallback(_ object: JSONObject) throws -> FallbackPolicy {

@@ -24,6 +24,8 @@ public struct ModelManifest: Sendable {
     public var fallback: FallbackPolicy?
     /// Free-form provenance (data hash, code version, metrics), served as-is.
     public var lineage: JSONObject?
+    /// Retraining-trigger limits the pipeline calibrated on in-distribution samples (`drift`).
+    public var drift: DriftThresholds?
     /// File name of the version's model card (markdown, next to the manifest), served at
     /// `GET /v1/models/{name}/versions/{version}/card`.
     public var modelCard: String?
@@ -69,6 +71,18 @@ public struct ModelManifest: Sendable {
         public var mean: Double?
         public var standardDeviation: Double?
         public var sample: [Double]
+    }
+
+    /// Per-feature PSI and |mean shift %| limits and the sample size they were calibrated at.
+    public struct DriftThresholds: Sendable, Equatable {
+        public var minSamples: Int?
+        public var features: [String: FeatureLimits]
+    }
+
+    /// One feature's drift limits; nil keeps the service's global threshold.
+    public struct FeatureLimits: Sendable, Equatable {
+        public var psi: Double?
+        public var meanShiftPercent: Double?
     }
 
     /// Risk thresholds for escalation tiers suggested by the training pipeline (the service's policy

@@ -60,6 +60,9 @@ import Testing
         (#"{"calibration": {"scores": [0.1], "labels": [0, 1]}}"#, "differ in length"),
         (#"{"calibration": {"scores": [0.1, 0.2], "labels": [0, 2]}}"#, "calibration.labels"),
         (#"{"task": "ranking"}"#, "unknown task"),
+        (#"{"drift": {"features": {"x": {"psi": -1}}}}"#, "drift.features.x.psi"),
+        (#"{"drift": {"min_samples": 0}}"#, "drift.min_samples"),
+        (#"{"model_card": "../card.md"}"#, "model_card"),
         (#"{"calibration": {"scores": [0.1, 0.2], "labels": [0, 1], "negative_weight": 0}}"#, "negative_weight"),
         (
             #"{"calibration": {"scores": [0.1, 0.2], "labels": [0, 1], "interval": {"z": 1, "design_effect": 0.5}}}"#,

@@ -38,6 +38,6 @@ def disk():
     calibrator = VennAbers(c["scores"], c["labels"], c["negative_weight"], c["interval"]["z"],
                            c["interval"]["design_effect"], c["score_grid"])
     test_scores = score(test)
-    return {"manifest": manifest, "directory": directory, "panel": panel, "train": train, "cal": cal, "test": test,
+    return {"manifest": manifest, "directory": directory, "panel": panel, "rows": rows, "train": train, "cal": cal, "test": test,
             "bounds": bounds, "excluded": excluded, "cal_scores": score(cal), "test_scores": test_scores,
             "test_out": calibrator.calibrate_many(test_scores), "calibrator": calibrator}
