@@ -28,11 +28,14 @@ import backblaze as bb  # noqa: E402
 import disk_data as dd  # noqa: E402
 import disk_pipeline as dp  # noqa: E402
 import drift  # noqa: E402
+import host_pipeline as hp  # noqa: E402
+import nab_data as nd  # noqa: E402
 import model_card  # noqa: E402
 from calibration import GRID  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DISK = ("disk-failure", "2")
+HOST = ("host-cpu", "1")
 VOLATILE = ("trained_at", "code_version")
 
 
@@ -150,6 +153,64 @@ def drift_reference(r: dict, panel, rows, data_dir: str) -> dict:
             "drift": thresholds}
 
 
+def files_sha256(paths) -> str:
+    import hashlib
+    h = hashlib.sha256()
+    for path in paths:
+        h.update(os.path.basename(path).encode() + b"\0" + bb.sha256_file(path).encode() + b"\n")
+    return h.hexdigest()
+
+
+def build_host(data_dir: str, out_dir: str) -> dict:
+    r = hp.run(data_dir, out_dir)
+    rows, names = r["rows"], nd.NAMES
+    rng = np.random.RandomState(hp.SEED + 2)
+    chosen = r["results"][r["chosen"]]
+    artifact = "model.riskd.json"
+    paths = [os.path.join(data_dir, f) for f in nd.FILES] + [os.path.join(data_dir, "labels", "combined_windows.json")]
+    strip = lambda d: {k: v for k, v in d.items() if k not in ("oof_scores", "calibrated")}  # noqa: E731
+    manifest = {
+        "schema_version": 1,
+        "description": "Host CPU anomaly (inside a NAB-labelled anomaly window), from 5-minute CPU utilisation; "
+                       f"{r['chosen'].replace('_', ' ')}",
+        "task": "binary",
+        "artifact": {"file": artifact, "format": "riskd-json",
+                     "sha256": bb.sha256_file(os.path.join(out_dir, artifact))},
+        "model_card": "MODEL_CARD.md",
+        "features": [f.to_json() for f in nd.FEATURES],
+        "min_feature_fraction": 0.5,
+        "calibration": {"method": "venn_abers", "scores": [float(x) for x in r["cal_scores"]],
+                        "labels": [int(x) for x in r["cal_labels"]], "negative_weight": 1.0, "score_grid": GRID,
+                        "interval": {"method": "wilson", "z": hp.Z, "level": 0.9, "design_effect": r["design_effect"]}},
+        "population": {"base_rate": r["base_rate"], "correction": "none: NAB series are complete, not sub-sampled"},
+        "training_range": {n: {"min": finite_or_none(np.nanmin(rows[n].values)),
+                               "max": finite_or_none(np.nanmax(rows[n].values))} for n in names},
+        "reference": {"features": {n: drift.reference_block(rows[n].values.astype(float), rng) for n in names},
+                      "score": drift.reference_block(chosen["oof_scores"], rng, with_sample=False)},
+        "tiers": r["tiers"],
+        "fallback": {"rules": [], "default_risk": round(r["base_rate"], 5)},
+        "lineage": {
+            "training_data": "nab (Numenta Anomaly Benchmark, commit ea702d75, MIT): CPU files + combined_windows.json",
+            "files": nd.FILES,
+            "training_data_sha256": files_sha256(paths),
+            "code_version": git_commit(),
+            "trained_at": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "splits": "leave one host (file) out; calibration cross-fitted by file; shipped model fitted on all files, "
+                      "calibrated on a uniform sample of the out-of-fold scores",
+            "model_choice": {"criterion": "higher NAB normalised score (standard profile), leave one host out",
+                             "chosen": r["chosen"]},
+            "metrics": {"modes": {k: strip(v) for k, v in r["results"].items()}, "coverage": r["coverage"]},
+            "seed": hp.SEED,
+        },
+    }
+    with open(os.path.join(out_dir, "manifest.json"), "w") as fh:
+        json.dump(manifest, fh, indent=1, allow_nan=False)
+        fh.write("\n")
+    with open(os.path.join(out_dir, "MODEL_CARD.md"), "w") as fh:
+        fh.write(model_card.host_card(HOST[0], HOST[1], manifest, r))
+    return r
+
+
 def comparable(manifest: dict) -> dict:
     m = json.loads(json.dumps(manifest))
     for k in VOLATILE:
@@ -180,13 +241,14 @@ def main() -> None:
     ap.add_argument("--new-version", action="store_true", help="publish a retrain as the next version")
     args = ap.parse_args()
     t0 = time.time()
-    backblaze_dir = os.path.join(args.data, "backblaze")
-    build = lambda out: build_disk(backblaze_dir, out)  # noqa: E731
-    name, version = DISK
-    if args.new_version:
-        existing = [int(v) for v in os.listdir(os.path.join(args.models, name)) if v.isdigit()]
-        version = str(max(existing, default=0) + 1)
-    ok = publish_or_verify(args.models, name, version, build)
+    builds = {DISK: lambda out: build_disk(os.path.join(args.data, "backblaze"), out),
+              HOST: lambda out: build_host(os.path.join(args.data, "nab"), out)}
+    ok = True
+    for (name, version), build in builds.items():
+        if args.new_version:
+            existing = [int(v) for v in os.listdir(os.path.join(args.models, name)) if v.isdigit()]
+            version = str(max(existing, default=0) + 1)
+        ok = publish_or_verify(args.models, name, version, build) and ok
     print(f"done in {time.time() - t0:.1f}s", flush=True)
     sys.exit(0 if ok else 1)
 
