@@ -107,6 +107,29 @@ def fallback(train):
     return {"rules": rules, "default_risk": round(base, 5)}, base
 
 
+OTHER_FILES = {"seagate_ST8000DM002_2019": "seagate_ST8000DM002_2019_lastday_raw.csv",
+               "toshiba_MQ01ABF050_2019": "toshiba_MQ01ABF050_2019_last10days_raw.csv"}
+
+
+def other_files(model, data_dir: str) -> dict:
+    """Ranking on the 2019 extracts (one vector per drive as of its last day; label = the drive failed / was
+    relabelled failing): the model's raw score against the simple SMART rule (reallocated + pending sectors)."""
+    import pandas as pd
+    from sklearn.metrics import roc_auc_score
+    out = {}
+    for name, file in OTHER_FILES.items():
+        path = os.path.join(data_dir, file)
+        X = bb.snapshot_features(path, dd.FEATURES)
+        failed = pd.read_csv(path, dtype={"serial_number": str}).groupby("serial_number").failure.max().sort_index()
+        y = failed.values.astype(int)
+        frame = pd.DataFrame(X, columns=dd.NAMES)
+        rule = np.nan_to_num(frame.smart_5_raw_last_1d.values) + np.nan_to_num(frame.smart_197_raw_last_1d.values)
+        out[name] = {"drives": int(len(y)), "failing": int(y.sum()),
+                     "roc_auc_model": float(roc_auc_score(y, ms.predict(model, frame))),
+                     "roc_auc_smart_rule": float(roc_auc_score(y, rule))}
+    return out
+
+
 def run(panel: bb.Panel, rows, out_dir: str) -> dict:
     train, cal, test, bounds, excluded = dd.split(panel, rows)
     names = dd.NAMES

@@ -89,6 +89,12 @@ def disk_card(name: str, version: str, manifest: dict, r: dict) -> str:
                      f"| {'yes' if c['consistent'] else 'no'} |")
     lines += ["", "## Per vendor (flag: predicted/observed beyond 1.5x either way)"] + _group_rows(r["groups"]["vendor"])
     lines += ["", "## Per drive model"] + _group_rows(r["groups"]["drive_model"])
+    lines += ["", "## Other drives, other years (ranking only; one vector per drive as of its last day)",
+              "| file | drives | failing | ROC AUC model | ROC AUC SMART rule (smart_5 + smart_197) |",
+              "|---|---|---|---|---|"]
+    for name, o in r["other_files"].items():
+        lines.append(f"| {name} | {o['drives']} | {o['failing']} | {o['roc_auc_model']:.3f} | "
+                     f"{o['roc_auc_smart_rule']:.3f} |")
     lines += [
         "",
         "## Tiers",

@@ -99,6 +99,7 @@ def disk_manifest(r: dict, data_path: str) -> dict:
             "model_choice": {"criterion": "highest mean time-based CV ROC AUC (population-weighted)",
                              "chosen": r["chosen"], "search": r["search"]},
             "metrics": {"test_raw_all_models": r["test_raw"], "test_calibrated": r["test_calibrated"],
+                        "other_files_2019": r["other_files"],
                         "coverage": r["coverage"], "tiers": r["tier_report"], "groups": r["groups"]},
             "libraries": {"xgboost": xgb.__version__, "scikit-learn": sklearn.__version__, "numpy": np.__version__,
                           "python": sys.version.split()[0]},
@@ -112,6 +113,7 @@ def build_disk(data_dir: str, out_dir: str) -> dict:
     panel = bb.load_panel(data_path, dd.METRICS)
     rows = dd.build_rows(panel)
     r = dp.run(panel, rows, out_dir)
+    r["other_files"] = dp.other_files(r["model"], data_dir)
     r.update(drift_reference(r, panel, rows, data_dir))
     r["artifact_sha256"] = bb.sha256_file(os.path.join(out_dir, r["artifact"]))
     manifest = disk_manifest(r, data_path)
