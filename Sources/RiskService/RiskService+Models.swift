@@ -16,6 +16,14 @@ extension RiskService {
             let entry = try modelEntry(context)
             return .json(.ok, ModelDescription.detail(entry, tiers: tierPolicy(for: entry.name)))
         }
+        add(&router, .GET, "/v1/models/{name}/versions/{version}/card", role: .read) { [self] _, context, _ in
+            let (name, version) = try nameAndVersion(context)
+            guard let card = try modelEntry(context).available[version]?.modelCard else {
+                throw HTTPResponseError.notFound(
+                    "model_card_not_found", "no loaded version \(version) of \"\(name)\" with a model card")
+            }
+            return .text(.ok, card, contentType: "text/markdown; charset=utf-8")
+        }
         add(&router, .POST, "/v1/admin/reload", role: .admin, blocking: true) { [self] _, _, caller in
             let summary = registry.reload()
             let failed = JSONObject(summary.failed.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })

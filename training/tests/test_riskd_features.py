@@ -4,7 +4,7 @@ import os
 import sys
 import unittest
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from riskd_features import EntitySeries, FeatureSpec, compute_features, evaluate  # noqa: E402
 
 T = [10.0, 20.0, 30.0, 40.0]
