@@ -14,7 +14,9 @@ RUN apt-get update \
 WORKDIR /src
 # Manifest first so dependency resolution is cached apart from source edits
 # (riskd has no package dependencies, so this is cheap, but keeps the layer order conventional).
-COPY Package.swift ./
+# openapi.yaml and Plugins/: the EmbedOpenAPI build plugin compiles the spec into the binary.
+COPY Package.swift openapi.yaml ./
+COPY Plugins ./Plugins
 COPY Sources ./Sources
 COPY Tests ./Tests
 RUN swift build -c release --static-swift-stdlib --product riskd \
@@ -34,7 +36,6 @@ RUN apt-get update \
 
 COPY --from=builder /out/riskd /usr/local/bin/riskd
 COPY --chown=0:0 models /opt/riskd/models
-COPY --chown=0:0 openapi.yaml /opt/riskd/openapi.yaml
 
 # Defaults; every one can be overridden at run time (-e / Kubernetes env).
 # Secrets (tokens, PagerDuty routing key, webhook secrets) are files mounted at run time:

@@ -1,6 +1,6 @@
 # The two set-up commands of the README: `make serve` and `make test`. Both first install the Debian
 # packages a fresh machine lacks (libcurl and libcrypto headers, promtool for the metrics test).
-APT_PACKAGES := libcurl4-openssl-dev libssl-dev prometheus curl libsqlite3-dev libpq-dev postgresql
+APT_PACKAGES := libcurl4-openssl-dev libssl-dev prometheus prometheus-alertmanager curl libsqlite3-dev libpq-dev postgresql
 
 .PHONY: deps serve test lint bench
 

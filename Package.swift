@@ -54,7 +54,10 @@ let package = Package(
                 "HTTPServer", "HTTPCore", "JSON", "Registry", "Features", "Inference", "Monitoring", "Alerting",
                 "Crypto", "Log", "Metrics", "TimeFormat",
             ],
-            resources: [.copy("Resources/openapi.yaml")]),
+            plugins: ["EmbedOpenAPI"]),
+        // Build tool: openapi.yaml at the root becomes Swift source in RiskService (served at /openapi.yaml).
+        .executableTarget(name: "OpenAPIEmbedder"),
+        .plugin(name: "EmbedOpenAPI", capability: .buildTool(), dependencies: ["OpenAPIEmbedder"]),
         // Test support: raw-socket client, local fake upstream servers on port 0.
         .target(name: "RiskdTesting", dependencies: ["HTTPServer", "HTTPCore", "JSON", "CLinux"]),
         .executableTarget(name: "riskd", dependencies: ["RiskService", "HTTPServer", "Log"]),

@@ -96,3 +96,53 @@ def export_sklearn_model(model, feature_names, path):
                 "task": body.pop("task"), "feature_names": feature_names, **body}
     with open(path, "w") as handle:
         json.dump(document, handle, separators=(",", ":"), allow_nan=False)
+
+
+def predict_riskd_forest(document: dict, x) -> float:
+    """Scores one feature vector (NaN = missing) with a riskd-json forest the way riskd does: feature values
+    are compared as float32 (sklearn's tree dtype) with `x <= threshold`, NaN follows missing_left, and the
+    leaf values are summed in tree order and divided by the tree count."""
+    total = 0.0
+    for tree in document["forest"]["trees"]:
+        node = 0
+        while tree["left"][node] != -1:
+            value = x[tree["feature"][node]]
+            threshold = tree["threshold"][node]
+            if np.isnan(value):
+                go_left = bool(tree["missing_left"][node])
+            else:
+                go_left = threshold is None or float(np.float32(value)) <= threshold
+            node = tree["left"][node] if go_left else tree["right"][node]
+        total += tree["value"][node]
+    return total / len(document["forest"]["trees"])
+
+
+def export_isolation_forest(model, feature_names, path):
+    """Writes a fitted sklearn IsolationForest as a riskd-json forest whose mean leaf value is log2 of
+    sklearn's anomaly score s = 2^(-E[h(x)] / c(max_samples)) (higher = more anomalous), so riskd's ordinary
+    forest walk serves it: each leaf holds -(depth + c(leaf samples) - 1) / c(max_samples), with the tree's
+    feature indices mapped through estimators_features_. Returns the document."""
+    from sklearn.ensemble._iforest import _average_path_length
+    normaliser = float(_average_path_length([model.max_samples_])[0])
+    trees = []
+    for estimator, features, depths, path_lengths in zip(
+            model.estimators_, model.estimators_features_, model._decision_path_lengths,
+            model._average_path_length_per_tree):
+        t = estimator.tree_
+        leaf = t.children_left == -1
+        missing = getattr(t, "missing_go_to_left", np.zeros(t.node_count, dtype=np.uint8))
+        values = -(depths + path_lengths - 1.0) / normaliser
+        trees.append({
+            "left": [int(v) for v in t.children_left],
+            "right": [int(v) for v in t.children_right],
+            "feature": [int(features[v]) if not is_leaf else -1 for v, is_leaf in zip(t.feature, leaf)],
+            "threshold": [None if np.isposinf(v) and not is_leaf else (float(v) if not is_leaf else 0.0)
+                          for v, is_leaf in zip(t.threshold, leaf)],
+            "missing_left": [int(v) for v in missing],
+            "value": [float(v) if is_leaf else 0.0 for v, is_leaf in zip(values, leaf)],
+        })
+    document = {"format": "riskd-json", "format_version": 1, "model_type": "forest", "task": "binary",
+                "feature_names": [str(n) for n in feature_names], "forest": {"aggregation": "mean", "trees": trees}}
+    with open(path, "w") as handle:
+        json.dump(document, handle, separators=(",", ":"), allow_nan=False)
+    return document

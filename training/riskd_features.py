@@ -75,6 +75,8 @@ def evaluate(aggregation: str, timestamps: Sequence[float], values: Sequence[flo
             sq += (values[i] - mean) * (values[i] - mean)
         return math.sqrt(sq / float(n))
     if aggregation == "delta":
+        if n < 2:
+            return NAN  # one point has no change: missing, never 0
         return float(values[end - 1] - values[start])
     if aggregation == "slope":
         if n < 2:

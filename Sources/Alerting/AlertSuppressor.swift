@@ -10,6 +10,10 @@ import Synchronization
 /// any sliding `windowSeconds`). Only triggers go through it; resolves must always be sent.
 /// Suppressions are counted in `riskd_alerts_suppressed_total{reason}` and the latest `maxRecent` are
 /// kept for `json()`. Group memory is bounded by `maxGroups`.
+///
+/// Cooldown and storm suppressions defer rather than drop: the caller hands the page to `deferPage`,
+/// and `takeDueDigests` releases each group's held pages as one digest as soon as that group may page
+/// again (at most `maxDeferred` pages are held; `deferredCount` says how many).
 public final class AlertSuppressor: Sendable {
     /// Grouping labels and the cooldown / storm limits.
     public struct Configuration: Sendable {
@@ -20,6 +24,7 @@ public final class AlertSuppressor: Sendable {
         public var maxPagesPerWindow: Int = 10
         public var maxRecent: Int = 100
         public var maxGroups: Int = 10_000
+        public var maxDeferred: Int = 10_000
 
         public init() {}
     }
@@ -39,6 +44,9 @@ public final class AlertSuppressor: Sendable {
         var lastPageByGroup: [String: Double] = [:]
         var pageTimes: [Double] = []
         var recent: [SuppressionRecord] = []
+        /// Held-back pages per group, oldest first, and the group of each held dedup key.
+        var deferred: [String: [DeferredPage]] = [:]
+        var deferredGroup: [String: String] = [:]
     }
 
     public let configuration: Configuration
@@ -90,15 +98,88 @@ public final class AlertSuppressor: Sendable {
         return verdict
     }
 
+    /// Holds a page back for its group's next digest; an update of a held key replaces it in place.
+    /// Returns false (nothing held) when `maxDeferred` pages are already waiting.
+    @discardableResult
+    public func deferPage(_ page: DeferredPage) -> Bool {
+        let group = groupKey(labels: page.labels)
+        return state.withLock { state in
+            if let held = state.deferredGroup[page.dedupKey],
+                let index = state.deferred[held]?.firstIndex(where: { $0.dedupKey == page.dedupKey })
+            {
+                var updated = page
+                updated.heldSince = state.deferred[held]?[index].heldSince ?? page.heldSince
+                state.deferred[held]?[index] = updated
+                return true
+            }
+            guard state.deferredGroup.count < max(0, configuration.maxDeferred) else { return false }
+            state.deferred[group, default: []].append(page)
+            state.deferredGroup[page.dedupKey] = group
+            return true
+        }
+    }
+
+    /// Forgets a held page (its incident resolved or escalated on its own); returns whether one was held.
+    @discardableResult
+    public func cancelDeferred(dedupKey: String) -> Bool {
+        state.withLock { state in
+            guard let group = state.deferredGroup.removeValue(forKey: dedupKey) else { return false }
+            state.deferred[group]?.removeAll { $0.dedupKey == dedupKey }
+            if state.deferred[group]?.isEmpty == true { state.deferred[group] = nil }
+            return true
+        }
+    }
+
+    /// The digests of every group that may page at `now`, oldest held page first; each is recorded as a
+    /// page sent (cooldown and storm window), and its pages are no longer held.
+    public func takeDueDigests(now: Double) -> [GroupDigest] {
+        state.withLock { state in
+            let windowStart = now - configuration.windowSeconds
+            state.pageTimes.removeAll { $0 <= windowStart }
+            let groups = state.deferred.sorted { ($0.value.first?.heldSince ?? 0) < ($1.value.first?.heldSince ?? 0) }
+            var digests: [GroupDigest] = []
+            for (group, pages) in groups {
+                guard state.pageTimes.count < configuration.maxPagesPerWindow else { break }
+                if let last = state.lastPageByGroup[group], now - last < configuration.cooldownSeconds { continue }
+                recordPage(group: group, now: now, in: &state)
+                state.deferred[group] = nil
+                for page in pages { state.deferredGroup[page.dedupKey] = nil }
+                digests.append(GroupDigest(groupKey: group, pages: pages))
+            }
+            return digests
+        }
+    }
+
+    /// Undoes a page recorded at `at` for `groupKey` whose event could not be stored, and holds the
+    /// digest's pages again, so a storage failure neither spends the budget nor loses the pages.
+    public func undoPage(groupKey: String, at: Double, digest: GroupDigest? = nil) {
+        state.withLock { state in
+            if let index = state.pageTimes.lastIndex(of: at) { state.pageTimes.remove(at: index) }
+            if state.lastPageByGroup[groupKey] == at { state.lastPageByGroup[groupKey] = nil }
+            for page in digest?.pages ?? [] where state.deferredGroup[page.dedupKey] == nil {
+                state.deferred[groupKey, default: []].append(page)
+                state.deferredGroup[page.dedupKey] = groupKey
+            }
+        }
+    }
+
+    /// Pages held back, waiting for their group's digest.
+    public var deferredCount: Int { state.withLock { $0.deferredGroup.count } }
+
     /// The latest suppressions, oldest first.
     public func recentSuppressions() -> [SuppressionRecord] {
         state.withLock { $0.recent }
     }
 
-    /// `{"recent_suppressions": [...], "pages_in_window": n}`.
+    /// `{"recent_suppressions": [...], "pages_in_window": n, "deferred": [...]}` (held pages, oldest first).
     public func json() -> JSONValue {
-        let (recent, pages) = state.withLock { ($0.recent, $0.pageTimes.count) }
-        return ["recent_suppressions": .array(recent.map(\.json)), "pages_in_window": .number(Double(pages))]
+        let (recent, pages, deferred) = state.withLock {
+            ($0.recent, $0.pageTimes.count, $0.deferred.values.flatMap { $0 }.sorted { $0.heldSince < $1.heldSince })
+        }
+        return [
+            "recent_suppressions": .array(recent.map(\.json)), "pages_in_window": .number(Double(pages)),
+            "deferred": .array(deferred.prefix(max(0, configuration.maxRecent)).map(\.json)),
+        ]
     }
 
     private func recordPage(group: String, now: Double, in state: inout State) {

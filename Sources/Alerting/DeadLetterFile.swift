@@ -6,7 +6,8 @@ import JSON
 /// exhausted), one JSON object per line with the reason, so an operator can inspect and replay them.
 ///
 /// Bounded: once the file exceeds `maxBytes` it is renamed to `dead-letters.jsonl.1` (replacing the
-/// previous one) and a new file is started, so at most about twice `maxBytes` is kept.
+/// previous one) and a new file is started, so at most about twice `maxBytes` is kept. Secrets (the
+/// PagerDuty routing key, tokens in bodies and URLs) are redacted, and the file is owner-only (0600).
 final class DeadLetterFile {
     let path: String
     let maxBytes: Int
@@ -25,8 +26,9 @@ final class DeadLetterFile {
     }
 
     private static func open(_ path: String) throws(OutboxError) -> Int32 {
-        let descriptor = Glibc.open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        let descriptor = Glibc.open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { throw .storage("cannot open \(path): \(String(cString: strerror(errno)))") }
+        _ = fchmod(descriptor, 0o600)  // a file left by an older version may be world-readable
         return descriptor
     }
 
@@ -42,9 +44,9 @@ final class DeadLetterFile {
 
     func append(_ event: OutboxEvent, reason: String, at now: Double) throws(OutboxError) {
         var line = JSONValue.object([
-            "id": .string(event.id), "key": .string(event.key), "url": .string(event.url),
+            "id": .string(event.id), "key": .string(event.key), "url": .string(SecretRedaction.url(event.url)),
             "reason": .string(reason), "created_at": .finite(event.createdAt), "dead_lettered_at": .finite(now),
-            "body": .string(String(decoding: event.body, as: UTF8.self)),
+            "body": .string(SecretRedaction.body(event.body)),
         ]).serialized()
         line.append(UInt8(ascii: "\n"))
         if size > 0, size + line.count > maxBytes { try rotate() }

@@ -20,7 +20,16 @@ public final class IncidentLifecycle: Sendable {
         public init() {}
     }
 
-    private struct Entry {
+    /// One incident's state as it was, so a caller can undo an observation whose page could not be
+    /// stored (the incident must not look paged when the page was never written).
+    public struct Snapshot: Sendable {
+        fileprivate let entry: Entry?
+
+        /// Whether an incident was open.
+        public var isOpen: Bool { entry != nil }
+    }
+
+    fileprivate struct Entry {
         var pagedTier: AlertTier
         var belowSince: Double?
         var lastUpdate: Double
@@ -65,6 +74,16 @@ public final class IncidentLifecycle: Sendable {
             entries[dedupKey] = entry
             return .none
         }
+    }
+
+    /// The state of `dedupKey` now, for `restore`.
+    public func snapshot(dedupKey: String) -> Snapshot {
+        entries.withLock { Snapshot(entry: $0[dedupKey]) }
+    }
+
+    /// Puts `dedupKey` back to a snapshot taken before an observation.
+    public func restore(dedupKey: String, _ snapshot: Snapshot) {
+        entries.withLock { $0[dedupKey] = snapshot.entry }
     }
 
     /// The highest tier paged for an open incident, or `nil` when none is open.

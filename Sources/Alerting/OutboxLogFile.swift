@@ -23,10 +23,13 @@ final class OutboxLogFile {
         self.directory = directory
         path = directory + "/" + name
         do {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         } catch {
             throw .storage("cannot create \(directory): \(error)")
         }
+        // Pages name hosts and carry the routing key: owner-only, also for a directory made by an older version.
+        _ = chmod(directory, 0o700)
         descriptor = try Self.openLocked(path)
         size = Int(lseek(descriptor, 0, SEEK_END))
     }
@@ -116,8 +119,9 @@ final class OutboxLogFile {
     }
 
     private static func openLocked(_ path: String) throws(OutboxError) -> Int32 {
-        let descriptor = Glibc.open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        let descriptor = Glibc.open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { throw .storage("cannot open \(path): \(String(cString: strerror(errno)))") }
+        _ = fchmod(descriptor, 0o600)
         guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
             Glibc.close(descriptor)
             throw .storage("\(path) is in use by another outbox")

@@ -1,3 +1,4 @@
+import Crypto
 import JSON
 
 /// Builds PagerDuty Events API v2 requests (trigger / acknowledge / resolve) as outbox events.
@@ -35,11 +36,29 @@ public struct PagerDutyEvents: Sendable {
         return base + "/v2/enqueue"
     }
 
-    /// `riskd/<model>/<entity>`, cut to 255 UTF-8 bytes on a scalar boundary.
+    /// `riskd/<model>/<entity>`; beyond 255 UTF-8 bytes, its first bytes (cut on a scalar boundary) then
+    /// `~` and 16 hex digits of the whole key's SHA-256, so two long entities that share a prefix never
+    /// share a page.
     public static func dedupKey(model: String, entity: String) -> String {
-        var key = "riskd/\(model)/\(entity)"
-        while key.utf8.count > maxDedupKeyLength { key.unicodeScalars.removeLast() }
-        return key
+        bounded("riskd/\(model)/\(entity)")
+    }
+
+    /// The key of the page that says a model has no loaded version (one per model).
+    public static func modelUnavailableKey(model: String) -> String {
+        bounded("riskd-model/\(model)")
+    }
+
+    /// The key of a group's digest page (one per suppression group).
+    public static func digestKey(groupKey: String) -> String {
+        "riskd-digest/" + Hex.encode(Array(Digest.sha256(Array(groupKey.utf8)).prefix(8)))
+    }
+
+    static func bounded(_ key: String) -> String {
+        guard key.utf8.count > maxDedupKeyLength else { return key }
+        let suffix = "~" + Hex.encode(Array(Digest.sha256(Array(key.utf8)).prefix(8)))
+        var prefix = key
+        while prefix.utf8.count + suffix.utf8.count > maxDedupKeyLength { prefix.unicodeScalars.removeLast() }
+        return prefix + suffix
     }
 
     /// The JSON body of a trigger.

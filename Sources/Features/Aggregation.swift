@@ -36,6 +36,11 @@ public struct MetricPoint: Sendable, Equatable {
 public struct FeatureVector: Sendable {
     public let asOf: Double
     public let values: [Double]
+    /// Windows of an as-of time before this reach into history the store has already dropped
+    /// (retention), so their features would be silently incomplete; −∞ when nothing was dropped.
+    public var earliestExactAsOf = -Double.infinity
+    /// The entity's newest point (−∞ when it has none).
+    public var latestTimestamp = -Double.infinity
 
     public init(asOf: Double, values: [Double]) {
         self.asOf = asOf

@@ -14,6 +14,7 @@ public final class EntityStore: Sendable {
     private let entities = Atomic<Int>(0)
     private let points = Atomic<Int>(0)
     private let bytes = Atomic<Int>(0)
+    private let budgetEvictionSecond = Atomic<Int>(Int.min)
 
     /// One lock and the entities hashed to it (a class, because `Mutex` cannot live in an array).
     final class Shard: Sendable {
@@ -59,6 +60,13 @@ public final class EntityStore: Sendable {
         -> IngestReport
     {
         guard Self.isValidEntityID(entity) else { throw .invalidEntityID }
+        // The byte budget is checked before the batch (a batch adds at most ~16 bytes a point on top). Over it,
+        // idle entities are evicted at most once a second: the scan visits every entity.
+        if bytes.load(ordering: .relaxed) >= limits.maxBytes {
+            let second = Int(clock().rounded(.down))
+            if budgetEvictionSecond.exchange(second, ordering: .relaxed) != second { evictIdle() }
+            guard bytes.load(ordering: .relaxed) < limits.maxBytes else { throw .byteBudgetExhausted(limits.maxBytes) }
+        }
         let retentionByMetric = retention.withLock { $0 }
         let now = clock()
         let shard = shards[Self.shardIndex(entity, count: shards.count)]
@@ -105,6 +113,8 @@ public final class EntityStore: Sendable {
         _ newPoints: [MetricPoint], labels: [String: String], to state: inout EntityState, retention: [String: Double]
     ) -> IngestReport {
         var report = IngestReport()
+        // Timestamps this batch inserted, per metric: some may be dropped again at once (below).
+        var inserted: [String: [Double]] = [:]
         for point in newPoints {
             guard point.value.isFinite, point.timestamp.isFinite else {
                 report.rejectedInvalid += 1
@@ -119,10 +129,25 @@ public final class EntityStore: Sendable {
                 timestamp: point.timestamp, value: point.value, retention: keep, capacity: limits.maxPointsPerSeries)
             {
             case .inserted:
-                report.accepted += 1
+                inserted[point.metric, default: []].append(point.timestamp)
                 state.latestTimestamp = max(state.latestTimestamp, point.timestamp)
             case .replaced: report.replaced += 1
             case .tooOld: report.rejectedTooOld += 1
+            }
+        }
+        // A point the series dropped again in the same call (over its capacity, or out of retention once
+        // a newer point of the batch arrived) was not accepted: say so instead of counting it as stored.
+        for (metric, timestamps) in inserted {
+            guard let series = state.series[metric] else { continue }
+            let horizon = (series.latest ?? -Double.infinity) - (retention[metric] ?? limits.defaultRetentionSeconds)
+            for timestamp in timestamps {
+                if series.contains(timestamp) {
+                    report.accepted += 1
+                } else if timestamp <= horizon {
+                    report.rejectedTooOld += 1
+                } else {
+                    report.rejectedLimit += 1
+                }
             }
         }
         for (key, value) in labels {
@@ -134,16 +159,22 @@ public final class EntityStore: Sendable {
     }
 
     /// The entity's features as of `asOf` (default: its latest point), or nil for an unknown entity.
+    /// The vector says from which as-of time on every window lies inside the retained history.
     public func features(entity: String, specs: [FeatureSpec], asOf: Double?) -> FeatureVector? {
         let shard = shards[Self.shardIndex(entity, count: shards.count)]
         return shard.withLock { map -> FeatureVector? in
             guard let state = map[entity] else { return nil }
             let time = asOf ?? state.latestTimestamp
+            var earliestExact = -Double.infinity
             let values = specs.map { spec -> Double in
                 guard let series = state.series[spec.metric] else { return spec.aggregation == .count ? 0 : .nan }
+                earliestExact = max(earliestExact, series.prunedThrough + spec.windowSeconds)
                 return series.evaluate(spec.aggregation, from: time - spec.windowSeconds, through: time)
             }
-            return FeatureVector(asOf: time, values: values)
+            var vector = FeatureVector(asOf: time, values: values)
+            vector.earliestExactAsOf = earliestExact
+            vector.latestTimestamp = state.latestTimestamp
+            return vector
         }
     }
 

@@ -10,6 +10,10 @@ public struct EntityStoreLimits: Sendable {
     public var idleTTLSeconds: Double = 24 * 3600
     /// Retention for metrics no loaded model mentions.
     public var defaultRetentionSeconds: Double = 3600
+    /// Total bytes of telemetry state (the store's own accounting, `approximateMemoryBytes`); an ingest
+    /// that finds the store at or over it is refused after idle entities were evicted. Checked before
+    /// each batch, so it may be overshot by the batches in flight (about 16 bytes a point each).
+    public var maxBytes = 96 << 20
 
     public init() {}
 }
@@ -23,7 +27,7 @@ public struct IngestReport: Sendable, Equatable {
     public var rejectedTooOld = 0
     /// Non-finite value or timestamp.
     public var rejectedInvalid = 0
-    /// Over the per-entity metric cap.
+    /// Over the per-entity metric cap, or dropped at once by the per-series point cap.
     public var rejectedLimit = 0
 
     public init() {}
@@ -35,11 +39,14 @@ public enum IngestError: Error, Sendable, Equatable, CustomStringConvertible {
     case entityLimitReached(Int)
     /// The entity id is empty, too long or has control characters.
     case invalidEntityID
+    /// The store holds `maxBytes` bytes of telemetry and evicting idle entities freed too little.
+    case byteBudgetExhausted(Int)
 
     public var description: String {
         switch self {
         case .entityLimitReached(let limit): "the telemetry store is full (\(limit) entities)"
         case .invalidEntityID: "entity ids are 1 to 256 bytes without control characters"
+        case .byteBudgetExhausted(let limit): "the telemetry store is full (\(limit) bytes)"
         }
     }
 }

@@ -3,6 +3,9 @@
 struct MetricSeries: Sendable {
     private(set) var timestamps: [Double] = []
     private(set) var values: [Double] = []
+    /// The newest timestamp ever dropped because it fell out of retention (−∞ if none): a window that
+    /// starts before it may have lost points, so it cannot be answered exactly any more.
+    private(set) var prunedThrough = -Double.infinity
 
     var count: Int { timestamps.count }
     var latest: Double? { timestamps.last }
@@ -29,12 +32,21 @@ struct MetricSeries: Sendable {
     /// Drops points that no window can reach any more, and the oldest beyond `capacity`.
     private mutating func prune(retention: Double, capacity: Int) {
         guard let latest else { return }
-        var drop = timestamps.withUnsafeBufferPointer { WindowAggregator.firstIndex(after: latest - retention, in: $0) }
-        drop = max(drop, timestamps.count - capacity)
+        let expired = timestamps.withUnsafeBufferPointer {
+            WindowAggregator.firstIndex(after: latest - retention, in: $0)
+        }
+        if expired > 0 { prunedThrough = max(prunedThrough, timestamps[expired - 1]) }
+        let drop = max(expired, timestamps.count - capacity)
         if drop > 0 {
             timestamps.removeFirst(drop)
             values.removeFirst(drop)
         }
+    }
+
+    /// Whether a point with exactly this timestamp is held.
+    func contains(_ timestamp: Double) -> Bool {
+        let index = timestamps.withUnsafeBufferPointer { WindowAggregator.firstIndex(after: timestamp, in: $0) }
+        return index > 0 && timestamps[index - 1] == timestamp
     }
 
     func evaluate(_ aggregation: Aggregation, from: Double, through: Double) -> Double {

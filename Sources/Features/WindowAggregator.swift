@@ -2,7 +2,8 @@
 ///
 /// `timestamps` must be sorted ascending (the store keeps them so); the window bounds are found by
 /// binary search, so a feature costs O(log n + points in window) with no allocation. An empty window —
-/// or fewer than two points for `slope` and `rate` — is missing (NaN), except `count`, which is 0.
+/// or fewer than two points for `delta`, `slope` and `rate`, which describe change — is missing (NaN),
+/// except `count`, which is 0. (One point has no change to report; 0 would claim "steady".)
 public enum WindowAggregator {
     public static func evaluate(
         _ aggregation: Aggregation, timestamps: UnsafeBufferPointer<Double>, values: UnsafeBufferPointer<Double>,
@@ -23,7 +24,7 @@ public enum WindowAggregator {
             let mean = sum(values, start, end) / Double(count)
             let squares = (start..<end).reduce(0.0) { $0 + (values[$1] - mean) * (values[$1] - mean) }
             return (squares / Double(count)).squareRoot()
-        case .delta: return values[end - 1] - values[start]
+        case .delta: return count >= 2 ? values[end - 1] - values[start] : .nan
         case .slope: return slope(timestamps, values, start, end)
         case .rate: return rate(timestamps, values, start, end)
         case .count: return Double(count)

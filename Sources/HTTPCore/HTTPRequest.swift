@@ -44,6 +44,14 @@ public struct HTTPRequest: Sendable {
         queryItems.first { $0.name == name }?.value
     }
 
+    /// The `Content-Type` media type as `type/subtype`, lower-cased, parameters dropped; nil without the
+    /// header. Compare it for equality: a prefix test would let `application/jsonx` pass as JSON.
+    public var mediaType: String? {
+        guard let value = headers["Content-Type"] else { return nil }
+        let essence = value.split(separator: ";", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+        return essence.trimmingOWS().lowercased()
+    }
+
     /// Whether the client wants the connection kept open after this exchange (RFC 9112 §9.3).
     public var wantsKeepAlive: Bool {
         let options = ASCII.listElements(headers.values("Connection"))

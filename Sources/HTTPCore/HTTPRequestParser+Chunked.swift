@@ -54,28 +54,24 @@ extension HTTPRequestParser {
         return size
     }
 
-    /// `*( BWS ";" BWS ext-name [ BWS "=" BWS ( token / quoted-string ) ] )`; the values are ignored.
+    /// `*( ";" ext-name [ "=" ( token / quoted-string ) ] )`; the values are ignored.
+    ///
+    /// Strict like llhttp: no whitespace anywhere, not even the BWS RFC 9112 tolerates, because `5 \r\n`
+    /// (size, then spaces) is read as 5 by some parsers and rejected by others, a request-smuggling vector.
     static func validateChunkExtensions(_ text: ArraySlice<UInt8>) throws(HTTPParseError) {
         var rest = text
-        func skipWhitespace() {
-            while let byte = rest.first, byte == ASCII.space || byte == ASCII.tab { rest = rest.dropFirst() }
-        }
         func token() -> Bool {
             let length = rest.prefix(while: ASCII.isTokenCharacter).count
             rest = rest.dropFirst(length)
             return length > 0
         }
         while true {
-            skipWhitespace()
             guard let byte = rest.first else { return }
-            guard byte == UInt8(ascii: ";") else { throw .bad("invalid chunk extension") }
+            guard byte == UInt8(ascii: ";") else { throw .bad("invalid character after chunk size") }
             rest = rest.dropFirst()
-            skipWhitespace()
             guard token() else { throw .bad("invalid chunk extension name") }
-            skipWhitespace()
             guard rest.first == UInt8(ascii: "=") else { continue }
             rest = rest.dropFirst()
-            skipWhitespace()
             if rest.first == UInt8(ascii: "\"") {
                 guard try skipQuotedString(&rest) else { throw .bad("unterminated chunk extension value") }
             } else if !token() {

@@ -9,7 +9,25 @@ extension HTTPRequestParser {
         guard parts[1].allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else { throw .bad("invalid request target") }
         head.method = HTTPMethod(rawValue: String(decoding: parts[0], as: UTF8.self))
         head.version = try Self.parseVersion(parts[2])
+        // A method token outside the registered set is rejected before any routing, as llhttp's strict mode
+        // does, so it never reaches a handler or reads as a missing route (404). Methods are case-sensitive.
+        // 400 rather than RFC 9110's suggested 501: the request is the client's to fix, and a 5xx would count
+        // against riskd's availability and invite retries.
+        guard HTTPMethod.standard.contains(head.method) else {
+            throw HTTPParseError(.badRequest, code: "unknown_method", "unknown request method \(head.method)")
+        }
         head.target = try Self.originForm(String(decoding: parts[1], as: UTF8.self), method: head.method)
+        try Self.checkPercentEncoding(head.target)
+    }
+
+    /// Path and query must decode to UTF-8: `%FF` would otherwise be replaced by U+FFFD, so distinct ids
+    /// would collide. Malformed escapes (`%zz`) are rejected too (RFC 3986 §2.1).
+    static func checkPercentEncoding(_ target: String) throws(HTTPParseError) {
+        guard PercentDecoding.decodeStrictly(target) != nil else {
+            throw HTTPParseError(
+                .badRequest, code: "invalid_percent_encoding",
+                "request target is not valid UTF-8 after percent-decoding")
+        }
     }
 
     /// `HTTP/DIGIT.DIGIT`: other majors are 505; a higher 1.x minor is served as 1.1 (RFC 9110 §2.5).
@@ -65,15 +83,22 @@ extension HTTPRequestParser {
         if head.version == .http1_1 && headers.values("Host").count != 1 {
             throw .bad("HTTP/1.1 requires exactly one Host header")
         }
+        for name in Self.singletonFields where headers.values(name).count > 1 {
+            throw .bad("more than one \(name) header")
+        }
         let codings = ASCII.listElements(headers.values("Transfer-Encoding"))
         let lengths = ASCII.listElements(headers.values("Content-Length"))
-        if !codings.isEmpty {
+        if !headers.values("Transfer-Encoding").isEmpty {
             guard lengths.isEmpty else { throw .bad("both Transfer-Encoding and Content-Length") }
             guard head.version == .http1_1 else { throw .bad("Transfer-Encoding in an HTTP/1.0 request") }
-            if codings.contains(where: { $0 != "chunked" }) {
+            // RFC 9112 §6.3: when chunked is not the final coding the length cannot be known: 400 and close.
+            guard codings.last == "chunked", !codings.contains("") else {
+                throw .bad("Transfer-Encoding must end with chunked")
+            }
+            guard codings.count == 1 else {
+                if codings.dropLast().contains("chunked") { throw .bad("chunked applied more than once") }
                 throw HTTPParseError(.notImplemented, code: "not_implemented", "unsupported transfer coding")
             }
-            guard codings.count == 1 else { throw .bad("chunked applied more than once") }
             state = .chunkSize
         } else if !lengths.isEmpty {
             let length = try contentLength(lengths)
@@ -95,6 +120,10 @@ extension HTTPRequestParser {
         }
         return nil
     }
+
+    /// Fields whose repetition makes the request ambiguous (RFC 9110 §5.3): which credentials or media
+    /// type applies would depend on which copy a component reads. Host is checked separately.
+    static let singletonFields = ["Authorization", "Content-Type"]
 
     /// Every Content-Length value must be the same decimal number (RFC 9112 §6.3 rule 5).
     private func contentLength(_ values: [String]) throws(HTTPParseError) -> Int {

@@ -1,8 +1,10 @@
 /// Incremental HTTP/1.1 request parser (RFC 9112): feed bytes as they arrive, pull complete requests.
 ///
-/// It is strict where leniency enables request smuggling: CRLF only (bare CR or LF is rejected), no
-/// obs-fold, no whitespace before the colon, one consistent Content-Length, Transfer-Encoding only as a
-/// final `chunked` and never together with Content-Length. Every limit is checked while bytes are still
+/// It is strict where leniency enables request smuggling, like llhttp's strict mode: CRLF only (bare CR or
+/// LF is rejected), no obs-fold, no whitespace before the colon, one consistent Content-Length,
+/// Transfer-Encoding only as a final `chunked` and never together with Content-Length, no whitespace in
+/// chunk-size lines, registered methods only, one Host, Authorization and Content-Type, and a target that
+/// percent-decodes to UTF-8. Every limit is checked while bytes are still
 /// arriving, so a partial request can never grow past `limits`. After an error the parser stays failed:
 /// the server answers the error's status and closes the connection.
 public struct HTTPRequestParser: Sendable {
@@ -50,6 +52,10 @@ public struct HTTPRequestParser: Sendable {
 
     /// Bytes received and not yet consumed.
     public var bufferedByteCount: Int { buffer.count - start }
+
+    /// Bytes of the request in progress the parser holds: unconsumed input plus the decoded body so far.
+    /// The server charges these against its global budget for buffered request bytes.
+    public var retainedByteCount: Int { bufferedByteCount + head.body.count }
 
     public var phase: Phase {
         switch state {
@@ -102,6 +108,9 @@ public struct HTTPRequestParser: Sendable {
                 guard bufferedByteCount >= remaining else { return nil }
                 head.body = Array(buffer[start..<start + remaining])
                 start += remaining
+                // The body is consumed: the next line search starts after it, never inside it (a newline
+                // in the body is data, not a line ending).
+                scanned = start
                 return .request(finishRequest())
             case .chunkSize, .chunkData, .chunkDataEnd, .trailerFields:
                 guard try advanceChunked() else { return nil }

@@ -17,7 +17,19 @@ final class Connection {
 
     /// Why a connection's deadline exists; decides what happens when it passes.
     enum Timeout {
+        /// Nothing received since accept: closed without an answer at the header timeout (like nginx).
+        case silent
         case idle, header, body, response, write, linger
+    }
+
+    /// Which listener admitted the connection and what it counts against.
+    enum Admission {
+        /// A client connection within `maxConnections`.
+        case counted
+        /// A connection over the limit, only being answered 503.
+        case rejected
+        /// A connection on the probe listener: serves only the probe paths, outside `maxConnections`.
+        case probe
     }
 
     let fd: Int32
@@ -39,17 +51,20 @@ final class Connection {
     /// The earliest deadline queued for this connection in the loop's timer queue.
     var scheduledDeadline: UInt64?
     var interest: UInt32 = 0
-    /// Counted in the open-connections limit (false for connections only being answered 503).
-    let counted: Bool
+    let admission: Admission
+    /// True once a request (or its head) has been dispatched; until then an idle connection is "silent".
+    var hasRequested = false
+    /// Parser bytes charged against the server-wide budget for buffered request bytes.
+    var chargedBytes = 0
 
-    init(fd: Int32, id: UInt64, remoteAddress: String, limits: HTTPParserLimits, now: UInt64, counted: Bool) {
+    init(fd: Int32, id: UInt64, remoteAddress: String, limits: HTTPParserLimits, now: UInt64, admission: Admission) {
         self.fd = fd
         self.id = id
         self.remoteAddress = remoteAddress
         self.parser = HTTPRequestParser(limits: limits)
         self.phaseStartedAt = now
         self.idleSince = now
-        self.counted = counted
+        self.admission = admission
     }
 
     var hasPendingOutput: Bool { outputSent < output.count }
@@ -69,6 +84,8 @@ final class Connection {
         switch parserPhase {
         case .head: return (phaseStartedAt + ServerState.nanoseconds(configuration.headerReadTimeout), .header)
         case .body: return (phaseStartedAt + ServerState.nanoseconds(configuration.bodyReadTimeout), .body)
+        case .idle where !hasRequested:
+            return (idleSince + ServerState.nanoseconds(configuration.headerReadTimeout), .silent)
         case .idle: return (idleSince + ServerState.nanoseconds(configuration.idleTimeout), .idle)
         }
     }

@@ -17,7 +17,7 @@ extension EventLoop {
             }
             guard let response = slot.response else { break }
             connection.slots.removeFirst()
-            let keepAlive = slot.keepAlive && drainDeadline == nil
+            let keepAlive = slot.keepAlive && !closingConnections
             HTTPResponseSerializer.write(
                 response, version: slot.version, keepAlive: keepAlive, headRequest: slot.headRequest, date: date,
                 into: &connection.output)
@@ -78,11 +78,12 @@ extension EventLoop {
 
     /// Shuts down the write side and drains the peer briefly, so the final response is not lost to a reset
     /// caused by unread request bytes.
-    private func linger(_ connection: Connection) {
+    func linger(_ connection: Connection) {
         guard connection.lingerDeadline == nil else { return }
         SystemCalls.shutdownWrite(connection.fd)
         connection.lingerDeadline = now + ServerState.nanoseconds(drainDeadline == nil ? 2 : 0.2)
         connection.parser = HTTPRequestParser(limits: configuration.parserLimits)
+        chargeBufferedBytes(connection)
         updateInterest(connection)
         schedule(connection)
     }

@@ -26,8 +26,34 @@ extension EventLoop {
             connection.parser.append(UnsafeRawBufferPointer(rebasing: readBuffer[0..<count]))
             if connection.parserPhase == .idle { notePhase(connection) }
             processRequests(connection)
+            if chargeBufferedBytes(connection) > configuration.maxInflightBodyBytes && !connection.closeAfterFlush {
+                shed(connection)
+            }
         }
         flushSlots(connection)
+    }
+
+    /// Brings the connection's share of the server-wide buffered-bytes total up to date; returns the total.
+    @discardableResult
+    func chargeBufferedBytes(_ connection: Connection) -> Int {
+        let retained = connection.parser.retainedByteCount
+        let delta = retained - connection.chargedBytes
+        guard delta != 0 else { return state.bufferedRequestBytes.load(ordering: .relaxed) }
+        connection.chargedBytes = retained
+        let total = state.bufferedRequestBytes.add(delta, ordering: .relaxed).newValue
+        state.metrics.bufferedRequestBytes.set(Double(total))
+        return total
+    }
+
+    /// The buffered-bytes budget is spent: this connection's partial request is dropped and answered 503,
+    /// so many half-sent bodies cannot grow memory without bound until their body timeout.
+    private func shed(_ connection: Connection) {
+        state.metrics.requestsShed.increment()
+        connection.parser = HTTPRequestParser(limits: configuration.parserLimits)
+        chargeBufferedBytes(connection)
+        fail(
+            connection, status: .serviceUnavailable,
+            response: .overloaded(code: "server_busy", message: "too many request bytes buffered; retry later"))
     }
 
     /// Parses buffered requests while fewer than `maxPipelinedRequests` responses are pending.
@@ -43,6 +69,7 @@ extension EventLoop {
             guard let event else { break }
             switch event {
             case .continueExpected(let request):
+                connection.hasRequested = true
                 connection.slots.append(
                     Connection.Slot(
                         sequence: nextSequence(connection), isInterim: true, headRequest: false, keepAlive: true,
@@ -53,6 +80,7 @@ extension EventLoop {
             }
         }
         notePhase(connection)
+        chargeBufferedBytes(connection)
     }
 
     private func nextSequence(_ connection: Connection) -> UInt64 {
@@ -60,18 +88,21 @@ extension EventLoop {
         return connection.nextSequence
     }
 
-    /// Restarts the phase clock when the parser moves between idle, head and body.
+    /// Restarts the phase clock when the parser moves between idle, head and body. The first request's
+    /// head keeps the clock started at accept, so the header timeout counts from the connection's start.
     private func notePhase(_ connection: Connection) {
         let phase = connection.parser.phase
         if phase != connection.parserPhase {
+            let firstHead = phase == .head && connection.parserPhase == .idle && !connection.hasRequested
             connection.parserPhase = phase
-            connection.phaseStartedAt = now
+            if !firstHead { connection.phaseStartedAt = now }
         }
     }
 
     private func dispatch(_ request: HTTPRequest, on connection: Connection) {
-        let keepAlive = request.wantsKeepAlive && drainDeadline == nil
+        let keepAlive = request.wantsKeepAlive && !closingConnections
         if !keepAlive { connection.closeAfterFlush = true }
+        connection.hasRequested = true
         connection.parserPhase = .idle
         connection.phaseStartedAt = now
         let sequence = nextSequence(connection)
@@ -80,7 +111,13 @@ extension EventLoop {
             version: request.version, startedAt: now)
         let context = RequestContext(
             remoteAddress: connection.remoteAddress, connectionID: connection.id, receivedAtNanoseconds: now)
-        switch state.responder.respond(to: request, context: context) {
+        let answer: ResponseFuture
+        if connection.admission == .probe && !configuration.probePaths.contains(request.path) {
+            answer = .immediate(.error(.notFound, code: "not_found", message: "the probe port serves only probes"))
+        } else {
+            answer = state.responder.respond(to: request, context: context)
+        }
+        switch answer {
         case .immediate(let response):
             slot.response = response
         case .deferred(let promise):
@@ -120,7 +157,7 @@ extension EventLoop {
     /// Acts on a passed deadline.
     func timeOut(_ connection: Connection, kind: Connection.Timeout) {
         switch kind {
-        case .idle, .write, .linger:
+        case .silent, .idle, .write, .linger:
             close(connection)
         case .header, .body:
             let message = kind == .header ? "request head not received in time" : "request body not received in time"
@@ -134,10 +171,20 @@ extension EventLoop {
                 && !connection.slots[index].abandoned
                 && connection.slots[index].startedAt + ServerState.nanoseconds(configuration.responseTimeout) <= now
             {
-                connection.slots[index].response = .error(
-                    .serviceUnavailable, code: "response_timeout", message: "the handler did not answer in time")
+                connection.slots[index].response = .overloaded(
+                    code: "response_timeout", message: "the handler did not answer in time")
             }
             flushSlots(connection)
         }
+    }
+}
+
+extension HTTPResponse {
+    /// A 503 the server itself answers (connection cap, buffered-bytes budget, response timeout), with
+    /// `Retry-After` so well-behaved clients back off instead of retrying at once.
+    static func overloaded(code: String, message: String) -> HTTPResponse {
+        var response = HTTPResponse.error(.serviceUnavailable, code: code, message: message)
+        response.headers.set("Retry-After", "1")
+        return response
     }
 }

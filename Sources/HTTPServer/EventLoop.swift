@@ -12,6 +12,8 @@ final class EventLoop {
     let configuration: HTTPServerConfiguration
     let epollFD: Int32
     var listenerFD: Int32?
+    /// The probe listener (only on the first loop, when configured).
+    var probeListenerFD: Int32?
     let inbox: LoopInbox
     var connections: [UInt64: Connection] = [:]
     var timers = TimerQueue()
@@ -21,23 +23,38 @@ final class EventLoop {
     private var dateSecond = -1
     /// Set by a shutdown message: uptime nanoseconds after which remaining connections are force-closed.
     var drainDeadline: UInt64?
+    /// Set when draining begins (SIGTERM), before the listener closes: every response from then on carries
+    /// `Connection: close`, so keep-alive clients reconnect instead of losing a request at shutdown.
+    var keepAliveDisabled = false
+    /// No more keep-alive: draining has begun or the listener is closing.
+    var closingConnections: Bool { keepAliveDisabled || drainDeadline != nil }
     /// Connections over the limit still being answered 503; beyond `maxRejecting` they are closed unanswered.
     var rejecting = 0
     static let maxRejecting = 256
     /// After an accept failure (e.g. EMFILE) the listener is paused until then, instead of spinning on it.
     var acceptPausedUntil: UInt64?
+    /// Accept failures repeat on every wake-up while they last (EMFILE): log them at most once a minute.
+    var acceptWarnings = WarningRateLimiter(intervalNanoseconds: 60_000_000_000)
     /// Reused for every read: a connection only keeps what the parser has not consumed.
     let readBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)
 
-    init(state: ServerState, epollFD: Int32, listenerFD: Int32, inbox: LoopInbox) throws(SystemCallError) {
+    init(state: ServerState, epollFD: Int32, listenerFD: Int32, probeListenerFD: Int32?, inbox: LoopInbox)
+        throws(SystemCallError)
+    {
         self.state = state
         self.configuration = state.configuration
         self.epollFD = epollFD
         self.listenerFD = listenerFD
+        self.probeListenerFD = probeListenerFD
         self.inbox = inbox
         try SystemCalls.epollControl(
             epollFD, SystemCalls.epollAdd, fd: listenerFD, events: SystemCalls.readable,
             token: ServerState.listenerToken)
+        if let probeListenerFD {
+            try SystemCalls.epollControl(
+                epollFD, SystemCalls.epollAdd, fd: probeListenerFD, events: SystemCalls.readable,
+                token: ServerState.probeListenerToken)
+        }
         try SystemCalls.epollControl(
             epollFD, SystemCalls.epollAdd, fd: inbox.wakeFD, events: SystemCalls.readable,
             token: ServerState.wakeToken)
@@ -96,6 +113,7 @@ final class EventLoop {
     private func handle(events: UInt32, token: UInt64) {
         switch token {
         case ServerState.listenerToken: acceptConnections()
+        case ServerState.probeListenerToken: acceptProbeConnections()
         case ServerState.wakeToken:
             SystemCalls.eventFDDrain(inbox.wakeFD)
             for message in inbox.takeAll() { receive(message) }
@@ -116,20 +134,34 @@ final class EventLoop {
         case .stopAccepting(let done):
             closeListener()
             done()
+        case .disableKeepAlive:
+            keepAliveDisabled = true
         case .shutdown(let deadline):
             closeListener()
             drainDeadline = deadline
             for connection in Array(connections.values) where connection.isIdle && connection.lingerDeadline == nil {
-                close(connection)
+                closeIdleGracefully(connection)
             }
         }
     }
 
+    /// Reads what already arrived before closing: a request that raced the shutdown is answered (with
+    /// `Connection: close`) rather than reset; a connection still idle gets a FIN, then a short linger.
+    private func closeIdleGracefully(_ connection: Connection) {
+        readInput(connection)
+        guard connections[connection.id] != nil, connection.isIdle, connection.lingerDeadline == nil else { return }
+        connection.closeAfterFlush = true
+        linger(connection)
+    }
+
     private func closeListener() {
-        guard let listenerFD else { return }
-        try? SystemCalls.epollControl(epollFD, SystemCalls.epollDelete, fd: listenerFD, events: 0, token: 0)
-        SystemCalls.close(listenerFD)
-        self.listenerFD = nil
+        for listener in listeners {
+            try? SystemCalls.epollControl(
+                epollFD, SystemCalls.epollDelete, fd: listener.fd, events: 0, token: listener.token)
+            SystemCalls.close(listener.fd)
+        }
+        listenerFD = nil
+        probeListenerFD = nil
     }
 
     /// Accepts what is pending (bounded per wake-up for fairness); over the limit, answers 503 and closes.
@@ -140,13 +172,13 @@ final class EventLoop {
             do {
                 accepted = try SystemCalls.accept(listenerFD)
             } catch {
-                state.logger.warning("accept failed; pausing accepts", ["error": .string(error.description)])
+                warnAcceptFailed(error)
                 pauseAccepting()
                 return
             }
             guard let (fd, remote) = accepted else { return }
             let open = state.openConnections.add(1, ordering: .relaxed).newValue
-            let admitted = open <= configuration.maxConnections && drainDeadline == nil
+            let admitted = open <= state.maxConnections && drainDeadline == nil
             if !admitted {
                 state.openConnections.subtract(1, ordering: .relaxed)
                 state.metrics.connectionsRejected.increment()
@@ -155,19 +187,10 @@ final class EventLoop {
                     continue
                 }
             }
-            let connection = Connection(
-                fd: fd, id: state.nextConnectionID(), remoteAddress: remote, limits: configuration.parserLimits,
-                now: now, counted: admitted)
-            do {
-                try SystemCalls.epollControl(
-                    epollFD, SystemCalls.epollAdd, fd: fd, events: SystemCalls.readable, token: connection.id)
-            } catch {
+            guard let connection = register(fd: fd, remote: remote, admission: admitted ? .counted : .rejected) else {
                 if admitted { state.openConnections.subtract(1, ordering: .relaxed) }
-                SystemCalls.close(fd)
                 continue
             }
-            connection.interest = SystemCalls.readable
-            connections[connection.id] = connection
             if admitted {
                 state.metrics.connectionsTotal.increment()
                 state.metrics.connectionsOpen.increment()
@@ -179,28 +202,89 @@ final class EventLoop {
         }
     }
 
+    /// Accepts probe connections up to `maxProbeConnections`; beyond it they are closed at once.
+    private func acceptProbeConnections() {
+        guard let probeListenerFD else { return }
+        for _ in 0..<16 {
+            let accepted: (fd: Int32, remote: String)?
+            do {
+                accepted = try SystemCalls.accept(probeListenerFD)
+            } catch {
+                warnAcceptFailed(error)
+                pauseAccepting()
+                return
+            }
+            guard let (fd, remote) = accepted else { return }
+            guard state.openProbeConnections.add(1, ordering: .relaxed).newValue <= configuration.maxProbeConnections
+            else {
+                state.openProbeConnections.subtract(1, ordering: .relaxed)
+                SystemCalls.close(fd)
+                continue
+            }
+            guard let connection = register(fd: fd, remote: remote, admission: .probe) else {
+                state.openProbeConnections.subtract(1, ordering: .relaxed)
+                continue
+            }
+            schedule(connection)
+        }
+    }
+
+    /// Adds an accepted socket to the epoll set and the connection table; nil (socket closed) on failure.
+    private func register(fd: Int32, remote: String, admission: Connection.Admission) -> Connection? {
+        let connection = Connection(
+            fd: fd, id: state.nextConnectionID(), remoteAddress: remote, limits: configuration.parserLimits,
+            now: now, admission: admission)
+        do {
+            try SystemCalls.epollControl(
+                epollFD, SystemCalls.epollAdd, fd: fd, events: SystemCalls.readable, token: connection.id)
+        } catch {
+            SystemCalls.close(fd)
+            return nil
+        }
+        connection.interest = SystemCalls.readable
+        connections[connection.id] = connection
+        return connection
+    }
+
+    private func warnAcceptFailed(_ error: SystemCallError) {
+        guard let suppressed = acceptWarnings.admit(now: now) else { return }
+        state.logger.warning(
+            "accept failed; pausing accepts",
+            ["error": .string(error.description), "suppressed_since_last": .number(Double(suppressed))])
+    }
+
+    /// The listeners this loop owns, with their epoll tokens.
+    private var listeners: [(fd: Int32, token: UInt64)] {
+        [(listenerFD, ServerState.listenerToken), (probeListenerFD, ServerState.probeListenerToken)].compactMap {
+            pair in pair.0.map { (fd: $0, token: pair.1) }
+        }
+    }
+
+    /// Stops watching the listeners for 100 ms: while accept fails (EMFILE) they stay readable.
     private func pauseAccepting() {
-        guard let listenerFD, acceptPausedUntil == nil else { return }
-        try? SystemCalls.epollControl(
-            epollFD, SystemCalls.epollModify, fd: listenerFD, events: 0, token: ServerState.listenerToken)
+        guard acceptPausedUntil == nil else { return }
+        for listener in listeners {
+            try? SystemCalls.epollControl(
+                epollFD, SystemCalls.epollModify, fd: listener.fd, events: 0, token: listener.token)
+        }
         acceptPausedUntil = now + 100_000_000
     }
 
     private func resumeAcceptingIfDue() {
         guard let until = acceptPausedUntil, now >= until else { return }
         acceptPausedUntil = nil
-        guard let listenerFD else { return }
-        try? SystemCalls.epollControl(
-            epollFD, SystemCalls.epollModify, fd: listenerFD, events: SystemCalls.readable,
-            token: ServerState.listenerToken)
+        for listener in listeners {
+            try? SystemCalls.epollControl(
+                epollFD, SystemCalls.epollModify, fd: listener.fd, events: SystemCalls.readable, token: listener.token)
+        }
     }
 
     /// Over the connection limit: a 503 in the error envelope, then a lingering close.
     private func reject(_ connection: Connection) {
         connection.closeAfterFlush = true
         HTTPResponseSerializer.write(
-            .error(.serviceUnavailable, code: "too_many_connections", message: "connection limit reached"),
-            version: .http1_1, keepAlive: false, headRequest: false, date: date, into: &connection.output)
+            .overloaded(code: "too_many_connections", message: "connection limit reached"), version: .http1_1,
+            keepAlive: false, headRequest: false, date: date, into: &connection.output)
         connection.writeStartedAt = now
         writeOutput(connection)
     }
@@ -230,11 +314,16 @@ final class EventLoop {
     func close(_ connection: Connection) {
         guard connections.removeValue(forKey: connection.id) != nil else { return }
         SystemCalls.close(connection.fd)
-        if connection.counted {
+        connection.parser = HTTPRequestParser(limits: configuration.parserLimits)
+        _ = chargeBufferedBytes(connection)
+        switch connection.admission {
+        case .counted:
             state.openConnections.subtract(1, ordering: .relaxed)
             state.metrics.connectionsOpen.decrement()
-        } else {
+        case .rejected:
             rejecting -= 1
+        case .probe:
+            state.openProbeConnections.subtract(1, ordering: .relaxed)
         }
     }
 }

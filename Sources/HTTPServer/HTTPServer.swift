@@ -18,6 +18,7 @@ public final class HTTPServer: Sendable {
     private struct Running {
         var inboxes: [LoopInbox] = []
         var port = 0
+        var probePort: Int?
         var started = false
         var stopped = false
     }
@@ -37,7 +38,13 @@ public final class HTTPServer: Sendable {
         var opened: [Int32] = []
         var loops: [(listener: Int32, epoll: Int32, inbox: LoopInbox)] = []
         var port = configuration.port
+        var probe: (fd: Int32, port: Int)?
         do {
+            if let probePort = configuration.probePort {
+                let listener = try SystemCalls.listen(host: configuration.host, port: probePort, backlog: 128)
+                opened.append(listener.fd)
+                probe = listener
+            }
             for _ in 0..<configuration.eventLoopCount {
                 let listener = try SystemCalls.listen(
                     host: configuration.host, port: port, backlog: configuration.backlog)
@@ -53,9 +60,11 @@ public final class HTTPServer: Sendable {
             for fd in opened { SystemCalls.close(fd) }
             throw error
         }
+        let probeListener = probe
         running.withLock {
             $0.inboxes = loops.map(\.inbox)
             $0.port = port
+            $0.probePort = probeListener?.port
             $0.started = true
         }
         for (index, loop) in loops.enumerated() {
@@ -65,7 +74,10 @@ public final class HTTPServer: Sendable {
             let thread = Thread {
                 defer { group.leave() }
                 do {
-                    try EventLoop(state: state, epollFD: loop.epoll, listenerFD: loop.listener, inbox: loop.inbox).run()
+                    try EventLoop(
+                        state: state, epollFD: loop.epoll, listenerFD: loop.listener,
+                        probeListenerFD: index == 0 ? probeListener?.fd : nil, inbox: loop.inbox
+                    ).run()
                 } catch {
                     state.logger.critical("event loop failed to start", ["error": .string("\(error)")])
                 }
@@ -73,15 +85,44 @@ public final class HTTPServer: Sendable {
             thread.name = "http-loop-\(index)"
             thread.start()
         }
+        if state.maxConnections < configuration.maxConnections {
+            state.logger.warning(
+                "max connections lowered to fit the open-file limit (RLIMIT_NOFILE)",
+                [
+                    "configured": .number(Double(configuration.maxConnections)),
+                    "effective": .number(Double(state.maxConnections)),
+                ])
+        }
         state.logger.info(
             "HTTP server listening",
-            ["host": .string(configuration.host), "port": .number(Double(port)), "loops": .number(Double(loops.count))])
+            [
+                "host": .string(configuration.host), "port": .number(Double(port)),
+                "loops": .number(Double(loops.count)),
+                "probe_port": probeListener.map { .number(Double($0.port)) } ?? .null,
+            ])
     }
 
     /// The bound port (the ephemeral one when configured with port 0); 0 before `start()`.
     public var localPort: Int { running.withLock { $0.port } }
 
+    /// The bound probe port, or nil without a probe listener.
+    public var probePort: Int? { running.withLock { $0.probePort } }
+
     public var openConnections: Int { state.openConnections.load(ordering: .relaxed) }
+
+    /// The connection limit in force: the configured one, clamped to the descriptor limit.
+    public var maxConnections: Int { state.maxConnections }
+
+    /// Request bytes all connections currently buffer (against `maxInflightBodyBytes`).
+    public var bufferedRequestBytes: Int { state.bufferedRequestBytes.load(ordering: .relaxed) }
+
+    /// Step one of a graceful stop (SIGTERM): keep serving and accepting, but answer every response with
+    /// `Connection: close`, so keep-alive clients move to a fresh connection (on another replica once the
+    /// endpoints update) rather than having an idle connection closed under a request at shutdown.
+    public func beginDrain() {
+        let inboxes = running.withLock { $0.stopped ? [] : $0.inboxes }
+        for inbox in inboxes { inbox.post(.disableKeepAlive) }
+    }
 
     /// Closes the listeners; connections already open continue. Returns once every loop has done so.
     public func stopAccepting() {

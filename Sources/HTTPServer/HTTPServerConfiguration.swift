@@ -9,8 +9,20 @@ public struct HTTPServerConfiguration: Sendable {
     public var port: Int = 8080
     public var eventLoopCount: Int
     public var backlog: Int32 = 1024
-    /// Beyond this many open connections new ones are answered 503 and closed.
+    /// Beyond this many open connections new ones are answered 503 and closed. Clamped at start to the
+    /// process's descriptor limit (RLIMIT_NOFILE) minus `reservedDescriptors`.
     public var maxConnections: Int = 4096
+    /// Descriptors kept back from `maxConnections` for files, the outbound client and the probe listener.
+    public var reservedDescriptors: Int = 128
+    /// A second listener serving only `probePaths`, outside `maxConnections`, so kubelet probes are answered
+    /// when client connections are exhausted (like Envoy's admin port). nil: none; 0: an ephemeral port.
+    public var probePort: Int?
+    public var probePaths: Set<String> = ["/livez", "/readyz"]
+    /// Open connections on the probe listener; beyond it new ones are closed at once.
+    public var maxProbeConnections: Int = 64
+    /// Request bytes all connections together may buffer (heads and bodies not yet complete); a connection
+    /// that grows the total past it is answered 503 and closed.
+    public var maxInflightBodyBytes: Int = 128 << 20
     public var maxHeaderBytes: Int = 16 * 1024
     public var maxHeaderCount: Int = 100
     public var maxRequestLineBytes: Int = 8 * 1024
@@ -40,7 +52,16 @@ public struct HTTPServerConfiguration: Sendable {
         copy.maxPipelinedRequests = max(1, maxPipelinedRequests)
         copy.maxHeaderCount = max(1, maxHeaderCount)
         copy.maxBodyBytes = max(0, maxBodyBytes)
+        copy.maxProbeConnections = max(1, maxProbeConnections)
+        copy.maxInflightBodyBytes = max(0, maxInflightBodyBytes)
         return copy
+    }
+
+    /// `maxConnections` within a descriptor limit: each connection holds one descriptor, and accepting past
+    /// the limit only fails with EMFILE. Never below 1.
+    func connectionLimit(descriptorLimit: Int) -> Int {
+        let available = descriptorLimit - reservedDescriptors
+        return max(1, min(maxConnections, available > 0 ? available : descriptorLimit / 2))
     }
 
     var parserLimits: HTTPParserLimits {

@@ -7,6 +7,8 @@ final class LoopInbox: Sendable {
         case complete(connectionID: UInt64, sequence: UInt64, outcome: ResponsePromise.Outcome)
         /// Close the listener, then call `done`.
         case stopAccepting(done: @Sendable () -> Void)
+        /// Draining begins: answer every response from now on with `Connection: close`.
+        case disableKeepAlive
         /// Drain: finish in-flight requests, close idle connections, exit by `deadline` (uptime ns).
         case shutdown(deadline: UInt64)
     }

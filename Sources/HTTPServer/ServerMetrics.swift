@@ -8,6 +8,8 @@ struct ServerMetrics: Sendable {
     let receivedBytes: Counter
     let sentBytes: Counter
     let protocolErrors: MetricFamily<Counter>
+    let requestsShed: Counter
+    let bufferedRequestBytes: Gauge
 
     init(registry: MetricsRegistry) {
         connectionsOpen = registry.gauge("riskd_http_connections_open", help: "Open client connections.")
@@ -19,5 +21,10 @@ struct ServerMetrics: Sendable {
         protocolErrors = registry.counterFamily(
             "riskd_http_protocol_errors_total", help: "Requests rejected by the parser or timed out, by status.",
             labelNames: ["status"])
+        requestsShed = registry.counter(
+            "riskd_http_requests_shed_total",
+            help: "Requests answered 503 and closed because buffered request bytes hit their budget.")
+        bufferedRequestBytes = registry.gauge(
+            "riskd_http_buffered_request_bytes", help: "Request bytes buffered by all connections.")
     }
 }

@@ -8,6 +8,11 @@ final class ServerState: Sendable {
     let logger: Logger
     let metrics: ServerMetrics
     let openConnections = Atomic<Int>(0)
+    let openProbeConnections = Atomic<Int>(0)
+    /// Request bytes buffered by every connection's parser, against `maxInflightBodyBytes`.
+    let bufferedRequestBytes = Atomic<Int>(0)
+    /// `configuration.maxConnections` clamped to the descriptor limit.
+    let maxConnections: Int
     private let lastConnectionID = Atomic<UInt64>(0)
 
     init(configuration: HTTPServerConfiguration, responder: any HTTPResponder, logger: Logger, metrics: ServerMetrics) {
@@ -15,6 +20,7 @@ final class ServerState: Sendable {
         self.responder = responder
         self.logger = logger
         self.metrics = metrics
+        maxConnections = configuration.connectionLimit(descriptorLimit: SystemCalls.descriptorLimit())
     }
 
     /// Connection IDs are unique per server; the loops' reserved epoll tokens are below `firstConnectionID`.
@@ -24,6 +30,7 @@ final class ServerState: Sendable {
 
     static let listenerToken: UInt64 = 1
     static let wakeToken: UInt64 = 2
+    static let probeListenerToken: UInt64 = 3
     static let firstConnectionID: UInt64 = 16
 
     /// Seconds to uptime nanoseconds, saturating for huge configured values.

@@ -31,6 +31,13 @@ enum SystemCalls {
         }
     }
 
+    /// The soft RLIMIT_NOFILE: how many descriptors this process may hold open.
+    static func descriptorLimit() -> Int {
+        var limit = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return 1024 }
+        return Int(clamping: min(limit.rlim_cur, rlim_t(Int32.max)))  // RLIM_INFINITY is the maximum value
+    }
+
     static func ignoreBrokenPipeSignal() {
         _ = signal(SIGPIPE, SIG_IGN)
     }

@@ -50,11 +50,7 @@ public final class Model: Sendable {
     public func predictMargin(
         _ features: UnsafeBufferPointer<Double>, into output: UnsafeMutableBufferPointer<Double>
     ) {
-        precondition(features.count >= featureCount && output.count >= outputCount, "buffer too small")
-        switch body {
-        case .trees(let ensemble): ensemble.margins(features, into: output)
-        case .linear(let linear): output[0] = linear.margin(features)
-        }
+        predictMargins(rows: features, rowCount: 1, into: output)
     }
 
     /// Predicts one row: `outputCount` transformed values (probability, class probabilities or value).
@@ -81,25 +77,44 @@ public final class Model: Sendable {
         return output
     }
 
-    /// Batch: `rows` is row-major (rowCount × featureCount), output rowCount × outputCount.
-    public func predictBatch(
-        _ rows: UnsafeBufferPointer<Double>, rowCount: Int, into output: UnsafeMutableBufferPointer<Double>
+    /// Scores a whole batch in one call: the engine's fast path, which walks blocks of rows tree by tree.
+    ///
+    /// - Parameters:
+    ///   - rows: row-major feature matrix, `rowCount × featureCount` values in `featureNames` order; NaN is a
+    ///     missing value (trees take their default branch).
+    ///   - rowCount: number of rows; 0 is allowed and writes nothing.
+    ///   - output: receives `rowCount × outputCount` transformed values, row-major (for a binary model, one
+    ///     probability per row). XGBoost models are evaluated exactly as xgboost does (float32 features,
+    ///     thresholds and leaf sums, float32 sigmoid), so each value equals xgboost's own prediction widened to
+    ///     Double; LightGBM and riskd-json models keep double precision.
+    ///
+    /// Thread-safe; scratch space is per call and fixed-size (no allocation per row).
+    public func predict(
+        rows: UnsafeBufferPointer<Double>, rowCount: Int, into output: UnsafeMutableBufferPointer<Double>
     ) {
-        precondition(
-            rows.count >= rowCount * featureCount && output.count >= rowCount * outputCount, "buffer too small")
-        guard case .trees(let ensemble) = body else {
-            for row in 0..<rowCount {
-                let input = UnsafeBufferPointer(rebasing: rows[(row * featureCount)..<((row + 1) * featureCount)])
-                let result = UnsafeMutableBufferPointer(
-                    rebasing: output[(row * outputCount)..<((row + 1) * outputCount)])
-                predict(input, into: result)
-            }
-            return
-        }
-        ensemble.margins(rows: rows, rowCount: rowCount, featureCount: featureCount, into: output)
+        predictMargins(rows: rows, rowCount: rowCount, into: output)
         for row in 0..<rowCount {
             transform.apply(
                 UnsafeMutableBufferPointer(rebasing: output[(row * outputCount)..<((row + 1) * outputCount)]))
+        }
+    }
+
+    /// Raw margins (before the sigmoid/softmax) for a row-major batch; same layout rules as
+    /// `predict(rows:rowCount:into:)`.
+    public func predictMargins(
+        rows: UnsafeBufferPointer<Double>, rowCount: Int, into output: UnsafeMutableBufferPointer<Double>
+    ) {
+        precondition(
+            rowCount >= 0 && rows.count >= rowCount * featureCount && output.count >= rowCount * outputCount,
+            "buffer too small")
+        switch body {
+        case .trees(let ensemble):
+            ensemble.margins(rows: rows, rowCount: rowCount, featureCount: featureCount, into: output)
+        case .linear(let linear):
+            for row in 0..<rowCount {
+                output[row] = linear.margin(
+                    UnsafeBufferPointer(rebasing: rows[(row * featureCount)..<((row + 1) * featureCount)]))
+            }
         }
     }
 }

@@ -1,61 +1,178 @@
-/// Batch evaluation: each tree is walked for a block of rows in lockstep, so the independent node loads
-/// of different rows overlap instead of every step waiting for the previous one.
+/// Batch evaluation. Rows are taken in blocks; within a block, 64 lanes (each one row and one tree) are walked
+/// in lockstep for the trees' depth, so the independent node loads of different lanes overlap instead of every
+/// step waiting for the previous one, and no step branches on the path (leaves point to themselves). A block
+/// walks its rows through as many trees at once as fill the lanes (a block of 64 rows goes tree by tree, as
+/// XGBoost's block predictor does; a single row goes through 64 trees at once). Leaves are then added to each
+/// row's sums in tree order, which keeps XGBoost's float32 summation order exactly. Nothing is allocated.
 extension TreeEnsemble {
-    /// Rows walked together per tree.
-    static let blockSize = 16
+    /// Lanes walked together; also the largest block of rows.
+    static let laneCount = 64
+    /// Cap on a block's float32 copy of its rows (values): 1 KiB, which Swift always places on the stack (a
+    /// larger temporary allocation first asks glibc for the thread's stack bounds, which allocates). With 30
+    /// features a block is 4 rows walked through 16 trees at a time.
+    static let blockFeatureValues = 256
+
+    /// What a walk reads: nodes, leaf values by node, category sets.
+    struct Walk<Value: BinaryFloatingPoint & Sendable> {
+        let nodes: UnsafePointer<CompactNode<Value>>
+        let leaves: UnsafePointer<Value>
+        let categories: CategorySets
+    }
 
     /// Raw margins for `rowCount` row-major rows into `output` (rowCount × outputCount).
     func margins(
         rows: UnsafeBufferPointer<Double>, rowCount: Int, featureCount: Int,
         into output: UnsafeMutableBufferPointer<Double>
     ) {
-        for index in 0..<(rowCount * outputCount) { output[index] = 0 }
-        switch semantics {
-        case .xgboost: accumulate(XGBoostSplitRule.self, rows, rowCount, featureCount, into: output)
-        case .lightgbm: accumulate(LightGBMSplitRule.self, rows, rowCount, featureCount, into: output)
-        case .sklearn: accumulate(SklearnSplitRule.self, rows, rowCount, featureCount, into: output)
-        }
-        for row in 0..<rowCount {
-            for index in 0..<outputCount {
-                let slot = row * outputCount + index
-                output[slot] = output[slot] * sumScale + baseMargin[index]
+        guard rowCount > 0, let input = rows.baseAddress, let sums = output.baseAddress else { return }
+        categoryRanges.withUnsafeBufferPointer { ranges in
+            categoryWords.withUnsafeBufferPointer { words in
+                let categories = CategorySets(ranges: ranges, words: words)
+                switch nodes {
+                case .float32(let nodes, let leaves):
+                    nodes.withUnsafeBufferPointer { nodes in
+                        leaves.withUnsafeBufferPointer { leaves in
+                            guard let nodes = nodes.baseAddress, let leaves = leaves.baseAddress else { return }
+                            let inputs = Walk(nodes: nodes, leaves: leaves, categories: categories)
+                            float32Margins(inputs, input, rowCount, featureCount, into: sums)
+                        }
+                    }
+                case .float64(let nodes, let leaves):
+                    nodes.withUnsafeBufferPointer { nodes in
+                        leaves.withUnsafeBufferPointer { leaves in
+                            guard let nodes = nodes.baseAddress, let leaves = leaves.baseAddress else { return }
+                            let inputs = Walk(nodes: nodes, leaves: leaves, categories: categories)
+                            switch semantics {
+                            case .lightgbm:
+                                float64Margins(LightGBMSplitRule.self, inputs, input, rowCount, featureCount, sums)
+                            case .sklearn, .xgboost:
+                                float64Margins(SklearnSplitRule.self, inputs, input, rowCount, featureCount, sums)
+                            }
+                        }
+                    }
+                }
             }
         }
     }
 
-    private func accumulate<Rule: SplitRule>(
-        _ rule: Rule.Type, _ rows: UnsafeBufferPointer<Double>, _ rowCount: Int, _ featureCount: Int,
-        into output: UnsafeMutableBufferPointer<Double>
+    /// XGBoost: each block's rows become float32, twice side by side (see `XGBoostSplitRule`); sums start at the
+    /// base margin and stay float32.
+    private func float32Margins(
+        _ inputs: Walk<Float>, _ rows: UnsafePointer<Double>, _ rowCount: Int, _ featureCount: Int,
+        into output: UnsafeMutablePointer<Double>
     ) {
-        withUnsafeTemporaryAllocation(of: Int.self, capacity: TreeEnsemble.blockSize) { current in
-            nodes.withUnsafeBufferPointer { nodes in
+        let width = 2 * featureCount
+        let block = max(1, min(TreeEnsemble.laneCount, TreeEnsemble.blockFeatureValues / width))
+        let keepMissing = hasCategoricalSplits
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: block * width) { features in
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: block * outputCount) { sums in
+                guard let features = features.baseAddress, let sums = sums.baseAddress else { return }
                 var start = 0
                 while start < rowCount {
-                    let count = min(TreeEnsemble.blockSize, rowCount - start)
-                    for tree in 0..<treeRoot.count {
-                        for row in 0..<count { current[row] = Int(treeRoot[tree]) }
-                        var active = true
-                        while active {
-                            active = false
-                            for row in 0..<count {
-                                let index = current[row]
-                                let node = nodes[index]
-                                if node.feature < 0 { continue }
-                                active = true
-                                let value = rows[(start + row) * featureCount + Int(node.feature)]
-                                let goLeft =
-                                    node.flags & TreeEnsemble.categoricalFlag == 0
-                                    ? Rule.goesLeft(value, threshold: node.value, flags: node.flags)
-                                    : categoricalGoesLeft(node: index, value: value, flags: node.flags)
-                                current[row] = Int(goLeft ? node.left : node.right)
+                    let count = min(block, rowCount - start)
+                    for row in 0..<count {
+                        let source = rows + (start + row) * featureCount
+                        let right = features + row * width
+                        let left = right + featureCount
+                        for feature in 0..<featureCount {
+                            let value = Float(source[feature])
+                            let missing = value.isNaN && !keepMissing
+                            right[feature] = missing ? .infinity : value
+                            left[feature] = missing ? -.infinity : value
+                        }
+                        for group in 0..<outputCount { sums[row * outputCount + group] = Float(baseMargin[group]) }
+                    }
+                    if keepMissing {
+                        walk(XGBoostCategoricalSplitRule.self, inputs, features, width, count, into: sums)
+                    } else {
+                        walk(XGBoostSplitRule.self, inputs, features, width, count, into: sums)
+                    }
+                    let target = output + start * outputCount
+                    for index in 0..<(count * outputCount) { target[index] = Double(sums[index]) }
+                    start += count
+                }
+            }
+        }
+    }
+
+    /// LightGBM and scikit-learn: rows are read in place; leaves summed from 0, then scaled and offset.
+    private func float64Margins<Rule: SplitRule>(
+        _ rule: Rule.Type, _ inputs: Walk<Double>, _ rows: UnsafePointer<Double>, _ rowCount: Int, _ featureCount: Int,
+        _ output: UnsafeMutablePointer<Double>
+    ) where Rule.Feature == Double, Rule.Value == Double {
+        output.update(repeating: 0, count: rowCount * outputCount)
+        var start = 0
+        while start < rowCount {
+            let count = min(TreeEnsemble.laneCount, rowCount - start)
+            walk(rule, inputs, rows + start * featureCount, featureCount, count, into: output + start * outputCount)
+            start += count
+        }
+        for row in 0..<rowCount {
+            for group in 0..<outputCount {
+                let slot = row * outputCount + group
+                output[slot] = output[slot] * sumScale + baseMargin[group]
+            }
+        }
+    }
+
+    /// Adds every tree's leaf for `rowCount` (at most `laneCount`) rows of `features` (row stride `stride`)
+    /// to `sums` (rowCount × outputCount), in tree order.
+    private func walk<Rule: SplitRule>(
+        _ rule: Rule.Type, _ inputs: Walk<Rule.Value>, _ features: UnsafePointer<Rule.Feature>, _ stride: Int,
+        _ rowCount: Int, into sums: UnsafeMutablePointer<Rule.Value>
+    ) {
+        let (nodes, leaves, categories) = (inputs.nodes, inputs.leaves, inputs.categories)
+        let treeCount = treeRoot.count
+        let treesPerPass = max(1, min(treeCount, TreeEnsemble.laneCount / rowCount))
+        withUnsafeTemporaryAllocation(of: Int32.self, capacity: TreeEnsemble.laneCount) { current in
+            withUnsafeTemporaryAllocation(of: UnsafePointer<Rule.Feature>.self, capacity: TreeEnsemble.laneCount) {
+                row in
+                treeRoot.withUnsafeBufferPointer { roots in
+                    treeOutput.withUnsafeBufferPointer { outputs in
+                        treeDepth.withUnsafeBufferPointer { depths in
+                            var tree = 0
+                            while tree < treeCount {
+                                let trees = min(treesPerPass, treeCount - tree)
+                                let lanes = rowCount * trees
+                                var depth: Int32 = 0
+                                for offset in 0..<trees { depth = max(depth, depths[tree + offset]) }
+                                var lane = 0
+                                for index in 0..<rowCount {
+                                    for offset in 0..<trees {
+                                        current[lane] = roots[tree + offset]
+                                        row[lane] = features + index * stride
+                                        lane += 1
+                                    }
+                                }
+                                for _ in 0..<depth {
+                                    for lane in 0..<lanes {
+                                        let node = nodes[Int(current[lane])]
+                                        let value = row[lane][node.feature]
+                                        current[lane] = node.left &+ Rule.right(value, node, categories)
+                                    }
+                                }
+                                lane = 0
+                                for index in 0..<rowCount {
+                                    let rowSums = sums + index * outputCount
+                                    if outputCount == 1 {
+                                        // A local sum, not a store per tree that the next add must wait for.
+                                        var sum = rowSums[0]
+                                        for _ in 0..<trees {
+                                            sum += leaves[Int(current[lane])]
+                                            lane += 1
+                                        }
+                                        rowSums[0] = sum
+                                    } else {
+                                        for offset in 0..<trees {
+                                            rowSums[Int(outputs[tree + offset])] += leaves[Int(current[lane])]
+                                            lane += 1
+                                        }
+                                    }
+                                }
+                                tree += trees
                             }
                         }
-                        let target = Int(treeOutput[tree])
-                        for row in 0..<count {
-                            output[(start + row) * outputCount + target] += nodes[current[row]].value
-                        }
                     }
-                    start += count
                 }
             }
         }

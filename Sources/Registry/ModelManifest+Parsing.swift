@@ -70,6 +70,15 @@ extension ModelManifest {
             self.fallback = try Self.fallback(fallback)
         }
         lineage = try root.optional("lineage")?.object(at: "lineage")
+        if let drift = try root.optional("drift")?.object(at: "drift") {
+            self.drift = try Self.drift(drift)
+        }
+        if let card = try root.optional("model_card")?.string(at: "model_card") {
+            guard !card.isEmpty, !card.contains("/"), card != "..", card != "." else {
+                throw invalid("model_card", "must be a plain file name")
+            }
+            modelCard = card
+        }
     }
 
     private static func artifact(_ object: JSONObject) throws -> ArtifactReference {
@@ -119,7 +128,29 @@ extension ModelManifest {
         guard scores.count == labels.count else { throw invalid("calibration", "scores and labels differ in length") }
         guard labels.allSatisfy({ $0 == 0 || $0 == 1 }) else { throw invalid("calibration.labels", "must be 0 or 1") }
         guard scores.allSatisfy(\.isFinite) else { throw invalid("calibration.scores", "must be finite") }
-        return CalibrationData(method: method, scores: scores, labels: labels.map { Int($0) })
+        var data = CalibrationData(method: method, scores: scores, labels: labels.map { Int($0) })
+        data.options.negativeWeight = try positive(object, "negative_weight") ?? 1
+        data.options.scoreGrid = try positive(object, "score_grid")
+        if let interval = try object.optional("interval")?.object(at: "calibration.interval") {
+            let method = try interval.optional("method")?.string(at: "calibration.interval.method") ?? "wilson"
+            guard method == "wilson" else { throw invalid("calibration.interval.method", "only wilson is supported") }
+            data.options.intervalZ = try positive(interval, "z", at: "calibration.interval")
+            guard data.options.intervalZ != nil else { throw invalid("calibration.interval.z", "is required") }
+            let designEffect = try positive(interval, "design_effect", at: "calibration.interval") ?? 1
+            guard designEffect >= 1 else { throw invalid("calibration.interval.design_effect", "must be >= 1") }
+            data.options.designEffect = designEffect
+        }
+        return data
+    }
+
+    /// An optional key that must be a positive finite number.
+    private static func positive(_ object: JSONObject, _ key: String, at parent: String = "calibration") throws
+        -> Double?
+    {
+        let path = parent + "." + key
+        guard let value = try object.optional(key)?.double(at: path) else { return nil }
+        guard value > 0, value.isFinite else { throw invalid(path, "must be positive and finite") }
+        return value
     }
 
     private static func reference(_ object: JSONObject) throws -> ReferenceDistributions {
@@ -148,6 +179,23 @@ extension ModelManifest {
             mean: try object.optional("mean")?.double(at: path + ".mean"),
             standardDeviation: try object.optional("std")?.double(at: path + ".std"),
             sample: try object.optional("sample")?.doubles(at: path + ".sample") ?? [])
+    }
+
+    private static func drift(_ object: JSONObject) throws -> DriftThresholds {
+        let minSamples = try object.optional("min_samples")?.int(at: "drift.min_samples")
+        if let minSamples, minSamples < 1 { throw invalid("drift.min_samples", "must be at least 1") }
+        var features: [String: FeatureLimits] = [:]
+        for (name, value) in try object.optional("features")?.object(at: "drift.features") ?? [:] {
+            let path = "drift.features.\(name)"
+            let limits = try value.object(at: path)
+            let psi = try limits.optional("psi")?.double(at: path + ".psi")
+            let shift = try limits.optional("mean_shift_percent")?.double(at: path + ".mean_shift_percent")
+            for (key, limit) in [("psi", psi), ("mean_shift_percent", shift)] {
+                if let limit, !(limit > 0 && limit.isFinite) { throw invalid(path + "." + key, "must be positive") }
+            }
+            features[name] = FeatureLimits(psi: psi, meanShiftPercent: shift)
+        }
+        return DriftThresholds(minSamples: minSamples, features: features)
     }
 
     private static func fallback(_ object: JSONObject) throws -> FallbackPolicy {

@@ -24,6 +24,11 @@ public struct ModelManifest: Sendable {
     public var fallback: FallbackPolicy?
     /// Free-form provenance (data hash, code version, metrics), served as-is.
     public var lineage: JSONObject?
+    /// Retraining-trigger limits the pipeline calibrated on in-distribution samples (`drift`).
+    public var drift: DriftThresholds?
+    /// File name of the version's model card (markdown, next to the manifest), served at
+    /// `GET /v1/models/{name}/versions/{version}/card`.
+    public var modelCard: String?
 
     public init(
         features: [FeatureSpec] = [], minFeatureFraction: Double = 0.5, calibration: CalibrationData? = nil,
@@ -43,11 +48,14 @@ public struct ModelManifest: Sendable {
         public var sha256: String?
     }
 
-    /// Calibration scores (raw model probabilities on a held-out slice) and their 0/1 outcomes.
+    /// Calibration scores (raw model probabilities on a held-out slice) and their 0/1 outcomes, plus the
+    /// prior correction, tie rule and interval the pipeline used (`negative_weight`, `score_grid`,
+    /// `interval`); absent keys mean plain Venn-Abers.
     public struct CalibrationData: Sendable {
         public var method: String
         public var scores: [Double]
         public var labels: [Int]
+        public var options = CalibrationIntervalOptions()
     }
 
     /// Reference distributions for drift detection, per feature and for the model's score.
@@ -63,6 +71,18 @@ public struct ModelManifest: Sendable {
         public var mean: Double?
         public var standardDeviation: Double?
         public var sample: [Double]
+    }
+
+    /// Per-feature PSI and |mean shift %| limits and the sample size they were calibrated at.
+    public struct DriftThresholds: Sendable, Equatable {
+        public var minSamples: Int?
+        public var features: [String: FeatureLimits]
+    }
+
+    /// One feature's drift limits; nil keeps the service's global threshold.
+    public struct FeatureLimits: Sendable, Equatable {
+        public var psi: Double?
+        public var meanShiftPercent: Double?
     }
 
     /// Risk thresholds for escalation tiers suggested by the training pipeline (the service's policy

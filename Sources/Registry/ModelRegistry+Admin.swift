@@ -49,6 +49,8 @@ extension ModelRegistry {
         model name: String, alias: ModelAliases.Name, version: Int?, weight: Double? = nil
     ) throws(RegistryAdminError) -> (aliases: ModelAliases, persisted: Bool) {
         try control.withLock { (state) throws(RegistryAdminError) -> (aliases: ModelAliases, persisted: Bool) in
+            if let weight, !(0...1).contains(weight) { throw .invalidArgument("weight must be within 0...1") }
+            if let version, version <= 0 { throw .invalidArgument("version must be a positive integer") }
             guard let entry = state.entries[name] else { throw .modelNotFound(name) }
             if let version {
                 guard entry.statuses[version] != nil else { throw .versionNotFound(model: name, version: version) }
@@ -57,7 +59,6 @@ extension ModelRegistry {
                         "version \(version) of \(name) is not loaded; load it before pointing an alias at it")
                 }
             }
-            if let weight, !(0...1).contains(weight) { throw .conflict("weight must be within 0...1") }
             var aliases = entry.aliases
             aliases.set(alias, version: version, weight: weight)
             let persisted = persist(aliases, for: name, state: &state)

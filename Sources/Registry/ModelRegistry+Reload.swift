@@ -22,52 +22,52 @@ extension ModelRegistry {
         let disk: ModelRepository.VersionOnDisk
     }
 
+    /// Failed versions never count toward the version policy: the policy picks among versions that are
+    /// loaded or not yet tried, and when a pick fails to load the next candidate is picked and loaded in
+    /// the same reload. So two broken uploads cannot push out the version that serves, and a serving
+    /// version is only unloaded once a newer one has loaded.
     @discardableResult
     func reloadLocked(_ state: inout ControlState) -> ReloadSummary {
         let disk = repository.scan()
         let names = Set(disk.keys).union(configuration.requiredModels)
         var summary = ReloadSummary()
-        var plans: [PlannedLoad] = []
         var wantedByModel: [String: Set<Int>] = [:]
         var aliasesByModel: [String: ModelAliases] = [:]
+        for name in names { aliasesByModel[name] = aliases(for: name, state: &state) }
 
-        for name in names {
-            let onDisk = disk[name] ?? [:]
-            let aliases = aliases(for: name, state: &state)
-            aliasesByModel[name] = aliases
-            let available = Set(onDisk.keys)
-            var wanted = configuration.policy(for: name).select(from: available)
-            wanted.formUnion(aliases.pinnedVersions.intersection(available))
-            wanted.formUnion((state.pinned[name] ?? []).intersection(available))
-            wanted.subtract(state.excluded[name] ?? [])
-            wantedByModel[name] = wanted
-            let existing = state.entries[name]
-            for version in wanted {
-                guard let versionOnDisk = onDisk[version] else { continue }
-                let status = existing?.statuses[version]
-                let unchanged = status?.fingerprint == versionOnDisk.fingerprint
-                if unchanged, existing?.available[version] != nil || status?.state == .failed { continue }
-                plans.append(PlannedLoad(name: name, disk: versionOnDisk))
+        var results: [String: Result<ServableModel, ModelVersionLoadError>] = [:]
+        while true {
+            var plans: [PlannedLoad] = []
+            for name in names {
+                let onDisk = disk[name] ?? [:]
+                let existing = state.entries[name]
+                let failed = Set(
+                    onDisk.values.filter { version in
+                        guard let result = results["\(name)/\(version.version)"] else {
+                            return existing?.hasFailed(version) == true
+                        }
+                        // A broken rewrite of a loaded version keeps its verified content serving: it counts.
+                        return (try? result.get()) == nil && existing?.available[version.version] == nil
+                    }.map(\.version))
+                let wanted = wantedVersions(
+                    name, available: Set(onDisk.keys), failed: failed, aliases: aliasesByModel[name] ?? ModelAliases(),
+                    state: state)
+                wantedByModel[name] = wanted
+                for version in wanted where results["\(name)/\(version)"] == nil {
+                    guard let versionOnDisk = onDisk[version] else { continue }
+                    let unchanged = existing?.statuses[version]?.fingerprint == versionOnDisk.fingerprint
+                    if unchanged, existing?.available[version] != nil || failed.contains(version) { continue }
+                    plans.append(PlannedLoad(name: name, disk: versionOnDisk))
+                }
             }
+            if plans.isEmpty { break }
+            markLoading(plans, &state)
+            let round = loadAll(plans)
+            results.merge(round) { _, new in new }
+            // Every failure frees a place in the policy for the next candidate: plan again.
+            if round.values.allSatisfy({ (try? $0.get()) != nil }) { break }
         }
 
-        // Make "loading" visible while the slow part runs.
-        if !plans.isEmpty {
-            for plan in plans {
-                var entry = state.entries[plan.name] ?? emptyEntry(plan.name)
-                var statuses = entry.statuses
-                statuses[plan.disk.version] = VersionStatus(
-                    version: plan.disk.version, state: .loading, reason: nil, sha256: nil, loadedAt: nil,
-                    fingerprint: "")
-                entry = ModelEntry(
-                    name: entry.name, available: entry.available, statuses: statuses, aliases: entry.aliases,
-                    lastKnownManifest: entry.lastKnownManifest)
-                state.entries[plan.name] = entry
-            }
-            publish(&state)
-        }
-
-        let results = loadAll(plans)
         for name in names {
             let onDisk = disk[name] ?? [:]
             let wanted = wantedByModel[name] ?? []
@@ -104,6 +104,8 @@ extension ModelRegistry {
                 } else if wanted.contains(version), let status = previous.statuses[version] {
                     statuses[version] = status
                     if let model = previous.available[version] { available[version] = model }
+                } else if previous.hasFailed(versionOnDisk), let status = previous.statuses[version] {
+                    statuses[version] = status
                 } else {
                     if previous.available[version] != nil { summary.unloaded.append(key) }
                     let reason =
@@ -131,6 +133,31 @@ extension ModelRegistry {
         summary.generation = state.generation
         log(summary)
         return summary
+    }
+
+    /// The policy's pick among the versions that did not fail, plus versions an alias or an admin pins.
+    private func wantedVersions(
+        _ name: String, available: Set<Int>, failed: Set<Int>, aliases: ModelAliases, state: ControlState
+    ) -> Set<Int> {
+        var wanted = configuration.policy(for: name).select(from: available.subtracting(failed))
+        wanted.formUnion(aliases.pinnedVersions.intersection(available))
+        wanted.formUnion((state.pinned[name] ?? []).intersection(available))
+        wanted.subtract(state.excluded[name] ?? [])
+        return wanted
+    }
+
+    /// Makes "loading" visible while the slow part runs.
+    private func markLoading(_ plans: [PlannedLoad], _ state: inout ControlState) {
+        for plan in plans {
+            let entry = state.entries[plan.name] ?? emptyEntry(plan.name)
+            var statuses = entry.statuses
+            statuses[plan.disk.version] = VersionStatus(
+                version: plan.disk.version, state: .loading, reason: nil, sha256: nil, loadedAt: nil, fingerprint: "")
+            state.entries[plan.name] = ModelEntry(
+                name: entry.name, available: entry.available, statuses: statuses, aliases: entry.aliases,
+                lastKnownManifest: entry.lastKnownManifest)
+        }
+        publish(&state)
     }
 
     /// Loads in parallel, two at a time per core, so a start with a hundred models stays quick.

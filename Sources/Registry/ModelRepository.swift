@@ -36,8 +36,7 @@ struct ModelRepository: Sendable {
             let modelPath = directory + "/" + name
             var versions: [Int: VersionOnDisk] = [:]
             for entry in (try? files.contentsOfDirectory(atPath: modelPath)) ?? [] {
-                guard let version = Int(entry), version > 0, String(version) == entry,
-                    isDirectory(modelPath + "/" + entry)
+                guard let version = ModelVersion.parse(entry), isDirectory(modelPath + "/" + entry)
                 else { continue }
                 let path = modelPath + "/" + entry
                 versions[version] = VersionOnDisk(version: version, path: path, fingerprint: fingerprint(of: path))

@@ -8,12 +8,14 @@ public enum RegistryAdminError: Error, Sendable, Equatable, CustomStringConverti
     case conflict(String)
     /// The version was found but failed to load or verify (422).
     case loadFailed(String)
+    /// An argument is out of its range, e.g. a canary weight outside 0...1 (400).
+    case invalidArgument(String)
 
     public var description: String {
         switch self {
         case .modelNotFound(let name): "model \"\(name)\" not found"
         case .versionNotFound(let model, let version): "model \"\(model)\" has no version \(version)"
-        case .conflict(let message), .loadFailed(let message): message
+        case .conflict(let message), .loadFailed(let message), .invalidArgument(let message): message
         }
     }
 }

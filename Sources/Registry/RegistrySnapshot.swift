@@ -47,6 +47,13 @@ public struct ModelEntry: Sendable {
     public var shadow: ServableModel? {
         aliases.shadow.flatMap { available[$0] }
     }
+
+    /// Whether this version failed to load with the files now on disk: a remembered failure, not retried
+    /// until the files change.
+    func hasFailed(_ version: ModelRepository.VersionOnDisk) -> Bool {
+        guard let status = statuses[version.version] else { return false }
+        return status.state == .failed && status.fingerprint == version.fingerprint
+    }
 }
 
 /// An immutable view of every model; swapped atomically as a whole, so a request sees one consistent

@@ -17,10 +17,12 @@ public final class ServableModel: Sendable {
     public let artifactFile: String
     public let artifactSHA256: String
     public let loadedAt: Double
+    /// The model card's markdown when the manifest names one (`model_card`).
+    public let modelCard: String?
 
     init(
         name: String, version: Int, model: Model, manifest: ModelManifest, calibrator: VennAbersCalibrator?,
-        featureNames: [String], artifactFile: String, artifactSHA256: String, loadedAt: Double
+        featureNames: [String], artifactFile: String, artifactSHA256: String, loadedAt: Double, modelCard: String?
     ) {
         self.name = name
         self.version = version
@@ -32,6 +34,7 @@ public final class ServableModel: Sendable {
         self.artifactFile = artifactFile
         self.artifactSHA256 = artifactSHA256
         self.loadedAt = loadedAt
+        self.modelCard = modelCard
     }
 }
 
@@ -46,6 +49,7 @@ public struct ModelVersionLoadError: Error, Sendable, CustomStringConvertible {
 enum ModelVersionLoader {
     static let maxArtifactBytes = 512 << 20
     static let maxManifestBytes = 64 << 20
+    static let maxModelCardBytes = 1 << 20
 
     /// The manifest alone, so a version whose artifact is broken can still offer its fallback rules.
     static func manifest(in directory: String) throws(ModelVersionLoadError) -> ModelManifest {
@@ -83,14 +87,18 @@ enum ModelVersionLoader {
         var calibrator: VennAbersCalibrator?
         if let calibration = manifest.calibration {
             do {
-                calibrator = try VennAbersCalibrator(scores: calibration.scores, labels: calibration.labels)
+                calibrator = try VennAbersCalibrator(
+                    scores: calibration.scores, labels: calibration.labels, options: calibration.options)
             } catch {
                 throw ModelVersionLoadError(message: "manifest.json: calibration: \(error)")
             }
         }
+        let card = try manifest.modelCard.map { (file) throws(ModelVersionLoadError) in
+            String(decoding: try read(directory + "/" + file, limit: maxModelCardBytes), as: UTF8.self)
+        }
         return ServableModel(
             name: name, version: version, model: model, manifest: manifest, calibrator: calibrator,
-            featureNames: featureNames, artifactFile: file, artifactSHA256: digest, loadedAt: now)
+            featureNames: featureNames, artifactFile: file, artifactSHA256: digest, loadedAt: now, modelCard: card)
     }
 
     /// The artifact file: the one the manifest names, else exactly one of the standard file names.

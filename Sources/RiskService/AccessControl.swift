@@ -35,8 +35,16 @@ public struct AccessControl: Sendable {
     let entries: [Entry]
     public let isEnabled: Bool
 
+    /// The identity of a caller without credentials (or of everyone without a tokens file).
+    public static let anonymous = "anonymous"
+
     /// Open mode: read and write for everyone, admin for no one.
     public static let open = AccessControl(entries: [], isEnabled: false)
+
+    /// Logged as a warning at start-up in open mode, so an exposed deployment does not stay open silently.
+    static let openModeWarning =
+        "no tokens file: read and write routes are open to anyone who can connect, admin routes are disabled;"
+        + " fine on a private network, otherwise set --tokens-file (RISKD_TOKENS_FILE)"
 
     init(entries: [Entry], isEnabled: Bool) {
         self.entries = entries
@@ -79,33 +87,57 @@ public struct AccessControl: Sendable {
         }
     }
 
-    /// The caller's identity, or the error response to send instead.
-    public func authorize(_ request: HTTPRequest, needs role: Role) -> Result<String, HTTPResponseError> {
+    /// The caller's identity, or who was refused and the error response to send instead.
+    public func authorize(_ request: HTTPRequest, needs role: Role) -> Result<String, AccessDenial> {
         guard isEnabled else {
             if role == .admin {
                 return .failure(
-                    HTTPResponseError(
-                        .forbidden, "admin_disabled", "admin endpoints need a tokens file (--tokens-file)"))
+                    AccessDenial(
+                        .forbidden, "admin_disabled", "admin endpoints need a tokens file (--tokens-file)",
+                        identity: AccessControl.anonymous))
             }
-            return .success("anonymous")
+            return .success(AccessControl.anonymous)
         }
         guard let header = request.headers["authorization"] else {
-            return .failure(HTTPResponseError(.unauthorized, "unauthorized", "missing bearer token"))
+            return .failure(
+                AccessDenial(.unauthorized, "unauthorized", "missing bearer token", identity: AccessControl.anonymous))
         }
         let parts = header.split(separator: " ", maxSplits: 1)
         guard parts.count == 2, parts[0].lowercased() == "bearer" else {
-            return .failure(HTTPResponseError(.unauthorized, "unauthorized", "expected Authorization: Bearer <token>"))
+            return .failure(
+                AccessDenial(
+                    .unauthorized, "unauthorized", "expected Authorization: Bearer <token>",
+                    identity: AccessControl.anonymous))
         }
         let presented = Digest.sha256(Array(parts[1].utf8))
         var match: Entry?
         for entry in entries where Digest.constantTimeEquals(entry.digest, presented) && match == nil {
             match = entry
         }
-        guard let match else { return .failure(HTTPResponseError(.unauthorized, "unauthorized", "unknown token")) }
+        guard let match else {
+            return .failure(
+                AccessDenial(.unauthorized, "unauthorized", "unknown token", identity: AccessDenial.unknownToken))
+        }
         guard match.role >= role else {
             return .failure(
-                HTTPResponseError(.forbidden, "forbidden", "token \(match.name) lacks the \(role.name) role"))
+                AccessDenial(
+                    .forbidden, "forbidden", "token \(match.name) lacks the \(role.name) role", identity: match.name))
         }
         return .success(match.name)
+    }
+}
+
+/// A refused request: the 401/403 to answer and who was refused, so the refusal can be audited by name.
+/// `identity` is a token's name when the token is known, never the token itself.
+public struct AccessDenial: Error, Sendable {
+    /// A bearer token matching no entry; parenthesised so no configured name can look like it.
+    public static let unknownToken = "(unknown token)"
+
+    public let error: HTTPResponseError
+    public let identity: String
+
+    init(_ status: HTTPStatus, _ code: String, _ message: String, identity: String) {
+        error = HTTPResponseError(status, code, message)
+        self.identity = identity
     }
 }

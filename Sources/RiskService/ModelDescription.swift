@@ -46,6 +46,9 @@ enum ModelDescription {
         if let description = manifest.description { model.append("description", .string(description)) }
         if let horizon = manifest.horizonSeconds { model.append("horizon_seconds", .number(horizon)) }
         if let lineage = manifest.lineage { model.append("lineage", .object(lineage)) }
+        if serving.modelCard != nil {
+            model.append("model_card", .string("/v1/models/\(entry.name)/versions/\(serving.version)/card"))
+        }
         object.append("serving", .object(model))
         return .object(object)
     }

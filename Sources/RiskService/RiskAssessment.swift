@@ -25,6 +25,18 @@ public struct RiskAssessment: Sendable {
 
     public var isCalibrated: Bool { lower != nil }
 
+    /// The fallback reason when no version of `model` is loaded (the prefix `fallbackCause` recognises).
+    static func modelUnavailableReason(model: String) -> String {
+        "no loaded version of \(model)"
+    }
+
+    /// Why a fallback answered, as a bounded label for `riskd_fallback_predictions_total{reason}`:
+    /// `model_unavailable` (no loaded version) or `missing_features` (too few features present).
+    var fallbackCause: String? {
+        guard source == .fallback else { return nil }
+        return fallbackReason?.hasPrefix("no loaded version of ") == true ? "model_unavailable" : "missing_features"
+    }
+
     public var json: JSONValue {
         var object = JSONObject()
         object.append("risk", .number(risk))

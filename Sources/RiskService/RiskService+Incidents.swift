@@ -4,6 +4,7 @@ import HTTPCore
 import JSON
 import Monitoring
 import Registry
+import TimeFormat
 
 /// Webhooks in (PagerDuty v3, Alertmanager v4) and the incident state they maintain; pages out happen in
 /// `alert(...)` after each entity assessment.
@@ -28,14 +29,16 @@ extension RiskService {
                 throw HTTPResponseError.badRequest("\(error)")
             }
             let now = Date().timeIntervalSince1970
-            let delivery = request.headers["x-webhook-id"] ?? event.id
-            guard incidentLoop.deliveries.isFirstDelivery(id: delivery, now: now) else {
+            try requireFresh(event, now: now)
+            // Keyed on the signed event id: the X-Webhook-Id header is not signed, so a captured event
+            // replayed under a new header would otherwise be applied again.
+            guard incidentLoop.deliveries.isFirstDelivery(id: event.id, now: now) else {
                 return .json(.accepted, ["status": "duplicate", "event_type": .string(event.eventType)])
             }
             incidentLoop.incidents.apply(event, now: now)
             var labeled = 0
+            if let key = event.dedupKey, event.kind == .resolved { incidentLoop.closedInPagerDuty(key) }
             if let key = event.dedupKey, let (model, entity) = Self.parseDedupKey(key) {
-                if event.kind == .resolved { incidentLoop.lifecycle.forget(dedupKey: key) }
                 if event.kind == .triggered {
                     // A real incident confirms the predictions made for this entity within the horizon.
                     labeled = labelEntity(model: model, entity: entity, at: now, source: .pagerduty)
@@ -75,6 +78,21 @@ extension RiskService {
         }
     }
 
+    /// Replay protection: the signed `occurred_at` must lie within the tolerance window around now (the
+    /// dedup memory outlives the window, so a replay inside it is caught as a duplicate instead).
+    private func requireFresh(_ event: PagerDutyWebhookEvent, now: Double) throws(HTTPResponseError) {
+        guard let occurred = UTCDateTime(rfc3339: event.occurredAt)?.unixSeconds else {
+            throw HTTPResponseError.badRequest("event.occurred_at: not an RFC 3339 time: \(event.occurredAt)")
+        }
+        let (maxAge, maxFuture) = (incidentLoop.webhookMaxAge, incidentLoop.webhookMaxFuture)
+        guard occurred >= now - maxAge, occurred <= now + maxFuture else {
+            throw HTTPResponseError(
+                .unprocessableContent, "webhook_expired",
+                "event.occurred_at \(event.occurredAt) is outside the accepted window (\(Int(maxAge)) s before to "
+                    + "\(Int(maxFuture)) s after the server clock); a stale or replayed event is not applied")
+        }
+    }
+
     /// Labels an entity's predictions made within the model's horizon before `time` as failures.
     private func labelEntity(model: String, entity: String, at time: Double, source: OutcomeSource) -> Int {
         let horizon = registry.snapshot.models[model]?.serving?.manifest.horizonSeconds ?? 7 * 86_400
@@ -90,11 +108,31 @@ extension RiskService {
         return (String(parts[1]), String(parts[2]))
     }
 
-    /// Pages or resolves for an entity after its risk was assessed from telemetry.
-    func alert(model: ServableModel, entity: String, assessment: RiskAssessment, predictionID: String) {
-        incidentLoop.observe(
-            model: model.name, version: model.version, entity: entity, labels: entities.labels(entity: entity) ?? [:],
-            assessment: assessment, predictionID: predictionID, now: Date().timeIntervalSince1970)
+    /// Pages or resolves for an entity after its risk was assessed from telemetry. A page that cannot be
+    /// stored fails the request (503) and leaves no incident state behind.
+    func alert(model: String, version: Int?, entity: String, assessment: RiskAssessment, predictionID: String)
+        throws(HTTPResponseError)
+    {
+        try Self.storing {
+            () throws(OutboxError) in
+            try incidentLoop.observe(
+                model: model, version: version, entity: entity, labels: entities.labels(entity: entity) ?? [:],
+                assessment: assessment, predictionID: predictionID, now: Date().timeIntervalSince1970)
+        }
+    }
+
+    /// Runs a durable write; its failure becomes 503 `storage_unavailable` (or `outbox_full`).
+    static func storing(_ write: () throws(OutboxError) -> Void) throws(HTTPResponseError) {
+        do {
+            try write()
+        } catch .full(let capacity) {
+            throw HTTPResponseError(
+                .serviceUnavailable, "outbox_full", "\(capacity) pages wait for delivery; nothing was recorded")
+        } catch {
+            throw HTTPResponseError(
+                .serviceUnavailable, "storage_unavailable",
+                "a page could not be stored durably (\(error)); nothing was recorded, retry later")
+        }
     }
 
     /// Once a minute: forget idle entities and fire retraining webhooks for drifted versions.

@@ -47,7 +47,10 @@ extension RiskService {
             throw .init(message: "model \"\(name)\" not found")
         }
         if let text = context.parameters["version"] {
-            guard let version = Int(text), let model = entry.available[version] else {
+            guard let version = ModelVersion.parse(text) else {
+                throw .init(message: "version must be a positive integer, got \"\(text)\"")
+            }
+            guard let model = entry.available[version] else {
                 throw .init(message: "model \"\(name)\" version \"\(text)\" is not available")
             }
             return model

@@ -16,6 +16,14 @@ extension RiskService {
             let entry = try modelEntry(context)
             return .json(.ok, ModelDescription.detail(entry, tiers: tierPolicy(for: entry.name)))
         }
+        add(&router, .GET, "/v1/models/{name}/versions/{version}/card", role: .read) { [self] _, context, _ in
+            let (name, version) = try nameAndVersion(context)
+            guard let card = try modelEntry(context).available[version]?.modelCard else {
+                throw HTTPResponseError.notFound(
+                    "model_card_not_found", "no loaded version \(version) of \"\(name)\" with a model card")
+            }
+            return .text(.ok, card, contentType: "text/markdown; charset=utf-8")
+        }
         add(&router, .POST, "/v1/admin/reload", role: .admin, blocking: true) { [self] _, _, caller in
             let summary = registry.reload()
             let failed = JSONObject(summary.failed.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })
@@ -90,7 +98,7 @@ extension RiskService {
 
     private func nameAndVersion(_ context: RouteContext) throws(HTTPResponseError) -> (String, Int) {
         let text = context.parameters["version"] ?? ""
-        guard let version = Int(text), version > 0 else {
+        guard let version = ModelVersion.parse(text) else {
             throw HTTPResponseError.badRequest("version must be a positive integer, got \"\(text)\"")
         }
         return (context.parameters["name"] ?? "", version)
@@ -120,6 +128,7 @@ extension RiskService {
             case .versionNotFound: throw HTTPResponseError.notFound("version_not_found", error.description)
             case .conflict: throw HTTPResponseError(.conflict, "conflict", error.description)
             case .loadFailed: throw HTTPResponseError(.unprocessableContent, "load_failed", error.description)
+            case .invalidArgument: throw HTTPResponseError.badRequest(error.description)
             }
         }
     }

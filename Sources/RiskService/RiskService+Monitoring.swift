@@ -17,8 +17,12 @@ extension RiskService {
             let body = try jsonBody(request)
             let reports: [OutcomeReport]
             if case .array(let items)? = body["outcomes"] {
-                guard items.count <= 10_000 else {
-                    throw HTTPResponseError(.contentTooLarge, "too_many_outcomes", "at most 10000 outcomes per request")
+                // Bounded so one request cannot hold a worker for seconds (--max-outcomes-per-request).
+                let limit = configuration.maxOutcomesPerRequest
+                guard items.count <= limit else {
+                    throw HTTPResponseError(
+                        .contentTooLarge, "too_many_outcomes",
+                        "\(items.count) outcomes; at most \(limit) per request (--max-outcomes-per-request)")
                 }
                 reports = try decoding {
                     try items.enumerated().map { try OutcomeReport(json: $1, at: "outcomes[\($0)]") }

@@ -14,6 +14,7 @@ extension RiskService {
         let id = predictionIDs.next()
         let now = Date().timeIntervalSince1970
         counters.predictions.labels(modelName, assessment.source.rawValue, assessment.tier.rawValue).increment()
+        if let cause = assessment.fallbackCause { counters.fallbackPredictions.labels(modelName, cause).increment() }
         predictionLog?.append(
             PredictionLogEntry(
                 id: id, time: now, model: modelName, version: model.map { String($0.version) } ?? "none",

@@ -89,7 +89,7 @@ extension RiskService {
     }
 
     private func pinnedVersion(_ entry: ModelEntry, _ text: String) throws(HTTPResponseError) -> ServableModel {
-        guard let number = Int(text), number > 0 else {
+        guard let number = ModelVersion.parse(text) else {
             throw HTTPResponseError.badRequest("version must be a positive integer, got \"\(text)\"")
         }
         if let model = entry.available[number] { return model }

@@ -28,12 +28,8 @@ extension RiskService {
             response.headers.set("Content-Type", PrometheusText.contentType)
             return response
         }
-        let document = OpenAPIDocument.load()
         add(&router, .GET, "/openapi.yaml", role: nil) { _, _, _ in
-            guard let document else {
-                return .error(.notFound, code: "not_found", message: "openapi.yaml is not installed next to riskd")
-            }
-            var response = HTTPResponse(status: .ok, body: document)
+            var response = HTTPResponse(status: .ok, body: OpenAPIDocument.bytes)
             response.headers.set("Content-Type", "application/yaml")
             return response
         }
@@ -44,7 +40,9 @@ extension RiskService {
         switch phase.current {
         case .starting: return "starting: models are loading"
         case .draining: return "draining: shutting down"
-        case .serving: return registry.readiness().reason
+        case .serving:
+            if let problem = incidentLoop.storage.currentProblem { return "storage_unavailable: \(problem)" }
+            return registry.readiness().reason
         }
     }
 
@@ -72,21 +70,5 @@ extension RiskService {
             "entities": .number(Double(entities.entityCount)),
             "resident_memory_bytes": .number(Double(ProcessMetrics.residentMemoryBytes())),
         ]
-    }
-}
-
-/// Finds `openapi.yaml`: the copy SwiftPM places next to the executable, the working directory, or the
-/// path Docker images install it to. Loaded once at start.
-enum OpenAPIDocument {
-    static func load() -> [UInt8]? {
-        var candidates: [String] = []
-        if let executable = Bundle.main.executableURL?.deletingLastPathComponent().path {
-            candidates.append(executable + "/riskd_RiskService.resources/openapi.yaml")
-        }
-        candidates += ["openapi.yaml", "/usr/share/riskd/openapi.yaml"]
-        for path in candidates {
-            if let data = FileManager.default.contents(atPath: path) { return [UInt8](data) }
-        }
-        return nil
     }
 }

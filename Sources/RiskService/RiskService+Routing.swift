@@ -42,6 +42,7 @@ extension RiskService {
     ) {
         let access = self.access
         let workers = self.workers
+        let auditLog = self.auditLog
         let sli = slo.tracker(route: template)
         routes.trackers.append(sli)
         routes.router.add(method, template) { request, context in
@@ -50,7 +51,12 @@ extension RiskService {
             if let role {
                 switch access.authorize(request, needs: role) {
                 case .success(let name): identity = name
-                case .failure(let error): return .immediate(error.response)
+                case .failure(let denial):
+                    if role == .admin {
+                        auditLog.recordDenial(
+                            denial, route: "\(method.rawValue) \(template)", remote: context.request.remoteAddress)
+                    }
+                    return .immediate(denial.error.response)
                 }
             }
             let caller = Caller(identity: identity, remote: context.request.remoteAddress)
@@ -74,7 +80,7 @@ extension RiskService {
 
     /// The request body as a JSON object, or a 400/415 that says what is wrong with it.
     func jsonBody(_ request: HTTPRequest) throws(HTTPResponseError) -> JSONObject {
-        if let type = request.headers["content-type"], !type.lowercased().hasPrefix("application/json") {
+        if let type = request.mediaType, type != "application/json" {
             throw HTTPResponseError(
                 .unsupportedMediaType, "unsupported_media_type", "expected Content-Type: application/json")
         }

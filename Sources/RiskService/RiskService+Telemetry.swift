@@ -1,4 +1,6 @@
+import Alerting
 import Features
+import Foundation
 import HTTPCore
 import HTTPServer
 import JSON
@@ -12,13 +14,16 @@ extension RiskService {
         add(&router, .POST, "/v1/entities/{entity}/telemetry", role: .write, blocking: true) {
             [self] request, context, _ in
             let entity = try entityID(context)
-            let batch = try TelemetryBatch(try jsonBody(request))
+            let batch = try TelemetryBatch(
+                try jsonBody(request), now: Date().timeIntervalSince1970, maxClockSkew: configuration.maxClockSkew)
+            let models = try requestedModels(request)
             let report = try ingest(entity, batch)
             var result: JSONObject = ["entity": .string(entity), "ingest": report.json]
-            result.append("risks", .array(assessEntity(entity, models: try requestedModels(request), asOf: nil)))
+            result.append("risks", .array(try assessEntity(entity, models: models, asOf: nil)))
             return .json(.ok, .object(result))
         }
-        add(&router, .GET, "/v1/entities/{entity}/risk", role: .read) { [self] request, context, _ in
+        // Also on a worker: a read may page too (the risk it computes feeds the incident loop).
+        add(&router, .GET, "/v1/entities/{entity}/risk", role: .read, blocking: true) { [self] request, context, _ in
             let entity = try entityID(context)
             guard entities.labels(entity: entity) != nil else {
                 throw HTTPResponseError.notFound(
@@ -31,7 +36,7 @@ extension RiskService {
                 }
                 asOf = value
             }
-            let risks = assessEntity(entity, models: try requestedModels(request), asOf: asOf)
+            let risks = try assessEntity(entity, models: try requestedModels(request), asOf: asOf)
             return .json(.ok, ["entity": .string(entity), "risks": .array(risks)])
         }
     }
@@ -60,46 +65,109 @@ extension RiskService {
             let rejected = report.rejectedTooOld + report.rejectedInvalid + report.rejectedLimit
             counters.telemetryPoints.labels("rejected").increment(by: UInt64(rejected))
             return report
+        } catch .byteBudgetExhausted {
+            counters.telemetryPoints.labels("rejected").increment(by: UInt64(batch.points.count))
+            throw HTTPResponseError(
+                Self.insufficientStorage, "telemetry_budget_exhausted",
+                "the telemetry store is at its byte budget (--max-telemetry-bytes \(entities.limits.maxBytes)); "
+                    + "nothing was stored")
         } catch {
             throw HTTPResponseError(
                 .serviceUnavailable, "entity_limit", "\(error); retry later or raise --max-entities")
         }
     }
 
-    /// The entity's risk under each telemetry-scoring model (or just `models`).
-    func assessEntity(_ entity: String, models: [String]?, asOf: Double?) -> [JSONValue] {
+    /// 507: the store has no room for more telemetry (a capacity limit, not a client error to retry soon).
+    private static let insufficientStorage = HTTPStatus(code: 507, reasonPhrase: "Insufficient Storage")
+
+    /// The entity's risk under each telemetry-scoring model (or just `models`). Throws 422 for an as-of
+    /// time whose windows reach into history already dropped, and 503 when a page cannot be stored.
+    func assessEntity(_ entity: String, models: [String]?, asOf: Double?) throws(HTTPResponseError) -> [JSONValue] {
         let snapshot = registry.snapshot
         var results: [JSONValue] = []
         for name in models ?? telemetryModels(snapshot) {
             guard let entry = snapshot.models[name] else { continue }
-            var result: JSONObject = ["model": .string(name)]
             guard let model = entry.route(routingValue: routingValue(entity)) else {
-                result.append(
-                    "error", ["code": "model_unavailable", "message": .string("no loaded version of \(name)")])
-                results.append(.object(result))
+                if let result = try assessWithoutModel(entry, entity: entity, asOf: asOf) { results.append(result) }
                 continue
             }
             let specs = model.manifest.features
             guard let vector = entities.features(entity: entity, specs: specs, asOf: asOf) else { continue }
+            if let asOf { try requireRetainedHistory(vector, asOf: asOf, model: name) }
+            var result: JSONObject = ["model": .string(name)]
             result.append("version", .string(String(model.version)))
             result.append("as_of", .number(vector.asOf))
-            result.append(
-                "features",
-                .object(JSONObject(zip(specs, vector.values).map { ($0.name, $1.isNaN ? .null : .number($1)) })))
+            result.append("features", featuresJSON(specs, vector))
+            let assessment: RiskAssessment
             do throws(HTTPResponseError) {
-                let assessment = try RiskScorer(policy: tierPolicy(for: name)).assess(vector.values, with: model)
-                let id = observe(
-                    assessment, model: model, modelName: name, values: vector.values, names: model.featureNames,
-                    entity: entity)
-                result.append("prediction", predictionJSON(assessment, id: id, entity: entity))
-                shadowEntity(entry, production: model, entity: entity, asOf: vector.asOf, assessment: assessment)
-                alert(model: model, entity: entity, assessment: assessment, predictionID: id)
+                assessment = try RiskScorer(policy: tierPolicy(for: name)).assess(vector.values, with: model)
             } catch {
                 result.append("error", ["code": .string(error.code), "message": .string(error.message)])
+                results.append(.object(result))
+                continue
             }
+            let id = observe(
+                assessment, model: model, modelName: name, values: vector.values, names: model.featureNames,
+                entity: entity)
+            result.append("prediction", predictionJSON(assessment, id: id, entity: entity))
+            shadowEntity(entry, production: model, entity: entity, asOf: vector.asOf, assessment: assessment)
+            try alert(model: name, version: model.version, entity: entity, assessment: assessment, predictionID: id)
             results.append(.object(result))
         }
         return results
+    }
+
+    /// No version of the model is loaded: page that the model is unavailable (paging must not stop
+    /// silently), and answer from the last known manifest's fallback rules when it has any.
+    private func assessWithoutModel(_ entry: ModelEntry, entity: String, asOf: Double?) throws(HTTPResponseError)
+        -> JSONValue?
+    {
+        try Self.storing { () throws(OutboxError) in
+            try incidentLoop.modelUnavailable(model: entry.name, now: Date().timeIntervalSince1970)
+        }
+        var result: JSONObject = ["model": .string(entry.name), "version": .null]
+        let reason = RiskAssessment.modelUnavailableReason(model: entry.name)
+        guard let manifest = entry.lastKnownManifest, !manifest.features.isEmpty,
+            let vector = entities.features(entity: entity, specs: manifest.features, asOf: asOf)
+        else {
+            result.append(
+                "error", ["code": "model_unavailable", "message": .string(reason + " and no fallback rules")])
+            return .object(result)
+        }
+        if let asOf { try requireRetainedHistory(vector, asOf: asOf, model: entry.name) }
+        let names = manifest.features.map(\.name)
+        result.append("as_of", .number(vector.asOf))
+        result.append("features", featuresJSON(manifest.features, vector))
+        let scorer = RiskScorer(policy: tierPolicy(for: entry.name))
+        guard let assessment = scorer.fallback(manifest, names: names, values: vector.values, reason: reason) else {
+            result.append(
+                "error", ["code": "model_unavailable", "message": .string(reason + " and no fallback rules")])
+            return .object(result)
+        }
+        let id = observe(
+            assessment, model: nil, modelName: entry.name, values: vector.values, names: names, entity: entity)
+        result.append("prediction", predictionJSON(assessment, id: id, entity: entity))
+        try alert(model: entry.name, version: nil, entity: entity, assessment: assessment, predictionID: id)
+        return .object(result)
+    }
+
+    private func featuresJSON(_ specs: [FeatureSpec], _ vector: FeatureVector) -> JSONValue {
+        .object(JSONObject(zip(specs, vector.values).map { ($0.name, $1.isNaN ? .null : .number($1)) }))
+    }
+
+    /// 422 instead of silently missing features: the as-of windows reach into dropped history.
+    private func requireRetainedHistory(_ vector: FeatureVector, asOf: Double, model: String) throws(HTTPResponseError)
+    {
+        guard asOf < vector.earliestExactAsOf else { return }
+        throw HTTPResponseError(
+            .unprocessableContent, "as_of_out_of_range",
+            "as_of \(Self.seconds(asOf)) is older than the retained history: \(model)'s windows are exact for "
+                + "as_of from \(Self.seconds(vector.earliestExactAsOf)) to \(Self.seconds(vector.latestTimestamp)) "
+                + "(older points were dropped by retention)")
+    }
+
+    private static func seconds(_ value: Double) -> String {
+        value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)
     }
 
     private func shadowEntity(
@@ -115,10 +183,14 @@ extension RiskService {
                 model: entry.name, production: production.version, shadow: candidate.version))
     }
 
-    /// Models named in the policy, else every serving model whose manifest says how to build its features.
+    /// Models named in the policy, else every model whose manifest (serving, or last known when no version
+    /// is loaded) says how to build its features.
     private func telemetryModels(_ snapshot: RegistrySnapshot) -> [String] {
         if !policy.telemetryModels.isEmpty { return policy.telemetryModels }
-        return snapshot.models.keys.sorted().filter { snapshot.models[$0]?.serving?.manifest.features.isEmpty == false }
+        return snapshot.models.keys.sorted().filter {
+            guard let entry = snapshot.models[$0] else { return false }
+            return (entry.serving?.manifest ?? entry.lastKnownManifest)?.features.isEmpty == false
+        }
     }
 
     /// Keeps each metric as long as the longest window any loaded model needs.
@@ -128,10 +200,11 @@ extension RiskService {
         else { return }
         var retention: [String: Double] = [:]
         for entry in snapshot.models.values {
-            for model in entry.available.values {
-                for spec in model.manifest.features {
-                    retention[spec.metric] = max(retention[spec.metric] ?? 0, spec.windowSeconds)
-                }
+            // The last known manifest too: a model that lost its versions still answers from fallback rules
+            // over these windows, and its next version needs them back intact.
+            let manifests = entry.available.values.map(\.manifest) + [entry.lastKnownManifest].compactMap { $0 }
+            for spec in manifests.flatMap(\.features) {
+                retention[spec.metric] = max(retention[spec.metric] ?? 0, spec.windowSeconds)
             }
         }
         entities.setRetention(retention)

@@ -54,11 +54,15 @@ public final class RiskService: Sendable {
         var limits = EntityStoreLimits()
         limits.maxEntities = configuration.maxEntities
         limits.idleTTLSeconds = configuration.entityIdleTTL
+        limits.maxBytes = configuration.maxTelemetryBytes
         entities = EntityStore(limits: limits, clock: { Date().timeIntervalSince1970 })
         startedAt = Date().timeIntervalSince1970
         counters = ServiceCounters(metrics: metrics, entities: entities)
-        try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
-        auditLog = try AuditLog(path: configuration.dataDirectory + "/audit.log")
+        // Owner-only (0700; files inside are 0600): it holds pages, the audit log and predictions.
+        try FileManager.default.createDirectory(
+            atPath: configuration.dataDirectory, withIntermediateDirectories: true,
+            attributes: [.posixPermissions: 0o700])
+        auditLog = try AuditLog(path: configuration.dataDirectory + "/audit.log", metrics: metrics)
         shadowScorer = ShadowScorer(metrics: metrics)
         if configuration.predictionLogRetention > 0 {
             var log = PredictionLogConfiguration(directory: configuration.dataDirectory + "/predictions")
@@ -78,6 +82,10 @@ public final class RiskService: Sendable {
 
     /// Loads the models, then listens. Ready (readyz 200) once every required model serves.
     public func start() throws {
+        if !access.isEnabled {
+            // No "port" here: scripts take the bound port from the first log line that has one.
+            logger.warning(AccessControl.openModeWarning, ["host": .string(configuration.server.host)])
+        }
         registry.reload()
         registry.startWatching()
         maintenance.start(interval: 60) { [weak self] in self?.maintain() }
@@ -104,6 +112,7 @@ public final class RiskService: Sendable {
     /// Step one of a graceful stop: readiness fails at once, everything else keeps serving.
     public func beginDrain() {
         phase.set(.draining)
+        server.withLock { $0 }?.beginDrain()
         logger.info("draining: readyz now answers 503")
     }
 

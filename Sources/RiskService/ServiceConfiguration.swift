@@ -18,6 +18,9 @@ public struct ServiceConfiguration: Sendable {
     public var authenticateProbes = false
     public var maxEntities = 100_000
     public var entityIdleTTL: Double = 86_400
+    public var maxTelemetryBytes = 96 << 20
+    public var maxClockSkew: Double = 300
+    public var maxOutcomesPerRequest = 1_000
     public var pagerDutyURL = "https://events.pagerduty.com"
     public var pagerDutyRoutingKeyFile: String?
     public var pagerDutyWebhookSecretsFile: String?
@@ -70,6 +73,9 @@ public struct ServiceConfiguration: Sendable {
         if let loops = try Self.integer(values, "event-loops", in: 1...256) { server.eventLoopCount = loops }
         server.maxConnections = try Self.integer(values, "max-connections", in: 1...1_000_000) ?? server.maxConnections
         server.maxBodyBytes = try Self.integer(values, "max-body-bytes", in: 1_024...(1 << 30)) ?? server.maxBodyBytes
+        server.maxInflightBodyBytes =
+            try Self.integer(values, "max-inflight-body-bytes", in: 65_536...(1 << 40)) ?? server.maxInflightBodyBytes
+        server.probePort = try Self.integer(values, "probe-port", in: 0...65_535)
         server.headerReadTimeout = try Self.seconds(values, "header-timeout") ?? server.headerReadTimeout
         server.idleTimeout = try Self.seconds(values, "idle-timeout") ?? server.idleTimeout
         server.bodyReadTimeout = try Self.seconds(values, "body-timeout") ?? server.bodyReadTimeout
@@ -92,6 +98,11 @@ public struct ServiceConfiguration: Sendable {
         authenticateProbes = try Self.boolean(values, "auth-probes") ?? false
         maxEntities = try Self.integer(values, "max-entities", in: 1...100_000_000) ?? maxEntities
         entityIdleTTL = try Self.seconds(values, "entity-idle-ttl") ?? entityIdleTTL
+        maxTelemetryBytes =
+            try Self.integer(values, "max-telemetry-bytes", in: 65_536...(1 << 40)) ?? maxTelemetryBytes
+        maxClockSkew = try Self.seconds(values, "max-clock-skew") ?? maxClockSkew
+        maxOutcomesPerRequest =
+            try Self.integer(values, "max-outcomes-per-request", in: 1...1_000_000) ?? maxOutcomesPerRequest
         pagerDutyURL = values["pagerduty-url"] ?? pagerDutyURL
         pagerDutyRoutingKeyFile = values["pagerduty-routing-key-file"].flatMap { $0.isEmpty ? nil : $0 }
         pagerDutyWebhookSecretsFile = values["pagerduty-webhook-secrets-file"].flatMap { $0.isEmpty ? nil : $0 }

@@ -6,6 +6,9 @@ import TimeFormat
 /// A decoded telemetry body for one entity: `{"points": [{"metric", "timestamp", "value"}], "labels"?: {}}`.
 /// Timestamps are Unix seconds or RFC 3339 strings. Structural errors reject the whole body (nothing is
 /// stored); individual bad values are counted by the store as rejected, so one bad point never loses the rest.
+/// A timestamp more than `maxClockSkew` seconds ahead of the server clock (2099, 1e308) rejects the body
+/// with 422: one such point would otherwise move the entity's windows past every real point. (Non-finite
+/// numbers never get this far: the JSON parser refuses them.)
 struct TelemetryBatch: Sendable {
     static let maxPoints = 10_000
     static let maxMetricNameBytes = 200
@@ -13,7 +16,7 @@ struct TelemetryBatch: Sendable {
     var points: [MetricPoint]
     var labels: [String: String]
 
-    init(_ body: JSONObject, at path: String = "") throws(HTTPResponseError) {
+    init(_ body: JSONObject, at path: String = "", now: Double, maxClockSkew: Double) throws(HTTPResponseError) {
         let prefix = path.isEmpty ? "" : path + "."
         guard case .array(let items)? = body["points"] else {
             throw HTTPResponseError.badRequest("\(prefix)points: required, an array")
@@ -46,6 +49,12 @@ struct TelemetryBatch: Sendable {
                 }
                 timestamp = parsed.unixSeconds
             default: throw HTTPResponseError.badRequest("\(at).timestamp: required, Unix seconds or an RFC 3339 string")
+            }
+            guard timestamp <= now + maxClockSkew else {
+                throw HTTPResponseError(
+                    .unprocessableContent, "timestamp_in_future",
+                    "\(at).timestamp: \(timestamp) is more than \(maxClockSkew) s ahead of the server clock "
+                        + "(\(now)); check the sender's clock, or raise --max-clock-skew")
             }
             points.append(MetricPoint(metric: metric, timestamp: timestamp, value: value))
         }

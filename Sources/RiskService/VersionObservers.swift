@@ -11,7 +11,7 @@ struct VersionObservers: Sendable {
     let retraining: RetrainingTrigger
 
     init(_ model: ServableModel, policy: TierPolicy, retraining: RetrainingTriggerPolicy) {
-        self.retraining = RetrainingTrigger(policy: retraining)
+        self.retraining = RetrainingTrigger(policy: Self.policy(retraining, model.manifest.drift))
         let reference = model.manifest.reference
         var features: [String: ReferenceDistribution] = [:]
         for (name, distribution) in reference?.features ?? [:] { features[name] = Self.convert(distribution) }
@@ -21,6 +21,17 @@ struct VersionObservers: Sendable {
         outcomes = OutcomeTracker(
             model: model.name, version: String(model.version),
             tiers: [TierThreshold(name: "L1", risk: policy.l1Risk), TierThreshold(name: "L3", risk: policy.l3Lower)])
+    }
+
+    /// The service's retraining policy with the version's calibrated per-feature limits, if its manifest has them.
+    static func policy(_ base: RetrainingTriggerPolicy, _ drift: ModelManifest.DriftThresholds?)
+        -> RetrainingTriggerPolicy
+    {
+        guard let drift else { return base }
+        return base.calibrated(
+            featureThresholds: drift.features.mapValues {
+                RetrainingTriggerPolicy.FeatureThresholds(psi: $0.psi, meanShiftPercent: $0.meanShiftPercent)
+            }, minSamples: drift.minSamples)
     }
 
     /// The manifest's binned reference, with mean and spread derived from the bins when not recorded.

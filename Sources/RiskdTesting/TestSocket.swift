@@ -90,6 +90,25 @@ struct TestSocket {
         Glibc.close(fd)
     }
 
+    /// A TCP port on 127.0.0.1 that was free a moment ago, for external programs that cannot bind port 0
+    /// and report it (the kernel does not hand out a just-released ephemeral port again at once).
+    static func freeLoopbackPort() throws(TestHTTPError) -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue | SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { throw .system("socket", errno) }
+        defer { Glibc.close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        inet_pton(AF_INET, "127.0.0.1", &address.sin_addr)
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
+                Glibc.bind(fd, pointer, length) == 0 && getsockname(fd, pointer, &length) == 0
+            }
+        }
+        guard bound else { throw .system("bind", errno) }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
     private func monotonicSeconds() -> Double {
         var time = timespec()
         clock_gettime(CLOCK_MONOTONIC, &time)

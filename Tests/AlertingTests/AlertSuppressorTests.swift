@@ -80,4 +80,47 @@ import Testing
         #expect(items.first?["dedup_key"] == "k3")
         #expect(json["pages_in_window"] == 1)
     }
+
+    private func held(_ key: String, cluster: String, at time: Double, reason: AlertSuppressor.Reason = .storm)
+        -> DeferredPage
+    {
+        DeferredPage(
+            dedupKey: key, entity: key, model: "disk", tier: .l3, risk: 0.9, labels: ["cluster": cluster],
+            reason: reason, heldSince: time)
+    }
+
+    @Test func heldPagesAreReleasedAsOneDigestPerGroupWhenTheGroupMayPageAgain() {
+        let suppressor = suppressor(cooldown: 10, window: 100, cap: 2)
+        #expect(suppressor.evaluate(dedupKey: "a1", labels: ["cluster": "a"], now: 0) != .suppressed(.storm))
+        #expect(suppressor.evaluate(dedupKey: "a2", labels: ["cluster": "a"], now: 1) == .suppressed(.cooldown))
+        suppressor.deferPage(held("a2", cluster: "a", at: 1, reason: .cooldown))
+        #expect(suppressor.evaluate(dedupKey: "b1", labels: ["cluster": "b"], now: 2) != .suppressed(.storm))
+        #expect(suppressor.evaluate(dedupKey: "c1", labels: ["cluster": "c"], now: 3) == .suppressed(.storm))
+        suppressor.deferPage(held("c1", cluster: "c", at: 3))
+        suppressor.deferPage(held("c2", cluster: "c", at: 4))
+        suppressor.deferPage(held("c3", cluster: "c", at: 5))
+        #expect(suppressor.cancelDeferred(dedupKey: "c3"))  // resolved before it was paged
+        #expect(suppressor.deferredCount == 3)
+        // Storm window full until t=100: nothing is due, however long the cooldown is over.
+        #expect(suppressor.takeDueDigests(now: 50).isEmpty)
+        // t=100: a1's page left the window; one slot: the oldest held group (a) goes first.
+        let first = suppressor.takeDueDigests(now: 100)
+        #expect(first.map(\.groupKey) == [#"cluster="a",service="""#])
+        #expect(first.first?.pages.map(\.dedupKey) == ["a2"])
+        let second = suppressor.takeDueDigests(now: 102)
+        #expect(second.first?.pages.map(\.dedupKey) == ["c1", "c2"])
+        #expect(second.first?.tier == .l3)
+        #expect(suppressor.deferredCount == 0)
+    }
+
+    @Test func anUndonePageHoldsItsDigestAgain() {
+        let suppressor = suppressor(cooldown: 0, window: 100, cap: 1)
+        suppressor.deferPage(held("x", cluster: "a", at: 0))
+        let digests = suppressor.takeDueDigests(now: 1)
+        #expect(digests.count == 1)
+        #expect(suppressor.takeDueDigests(now: 2).isEmpty)
+        suppressor.undoPage(groupKey: digests[0].groupKey, at: 1, digest: digests[0])
+        #expect(suppressor.deferredCount == 1)
+        #expect(suppressor.takeDueDigests(now: 3).first?.pages.map(\.dedupKey) == ["x"])
+    }
 }

@@ -92,6 +92,37 @@ import Testing
         #expect(lines.first?.contains(#""reason":"http_400""#) == true)
     }
 
+    @Test func deadLettersCarryNoSecretsAndEveryFileIsOwnerOnly() throws {
+        let fixture = OutboxFixture()
+        let upstream = try FakeUpstream { _, _ in .respond(status: 400, body: #"{"status":"invalid event"}"#) }
+        defer { upstream.stop() }
+        let outbox = try fixture.outbox()
+        outbox.start()
+        defer { outbox.stop(timeout: 5) }
+        let routingKey = "R0UT1NGKEY0123456789abcdefabcdef"
+        let url = "http://ops:hunter2@127.0.0.1:\(upstream.port)/v2/enqueue?token=T0KEN-SECRET&team=disks"
+        try outbox.enqueue(
+            OutboxEvent(
+                id: "p-1", key: "riskd/disk/sda", url: url, headers: ["Content-Type": "application/json"],
+                body: Array(
+                    #"{"routing_key":"\#(routingKey)","event_action":"trigger","payload":{"custom_details":{"Token":"x-abc"}}}"#
+                        .utf8)))
+        #expect(eventually { fixture.counter("riskd_outbox_dead_letters_total") == 1 })
+        let text = try String(contentsOfFile: outbox.deadLetterPath, encoding: .utf8)
+        for secret in [routingKey, "hunter2", "T0KEN-SECRET", "x-abc"] {
+            #expect(!text.contains(secret), "\(secret) leaked into the dead-letter file")
+        }
+        #expect(text.contains("event_action"))  // the rest stays inspectable
+        #expect(text.contains("team=[redacted]"))
+        for path in [outbox.deadLetterPath, fixture.logPath] {
+            let mode = try #require(FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int)
+            #expect(mode & 0o777 == 0o600, "\(path): \(String(mode, radix: 8))")
+        }
+        let mode = try #require(
+            FileManager.default.attributesOfItem(atPath: fixture.directory)[.posixPermissions] as? Int)
+        #expect(mode & 0o777 == 0o700)
+    }
+
     @Test func orderPerKeyHoldsUnderRetriesWhileOtherKeysProceed() throws {
         let fixture = OutboxFixture()
         let failuresLeft = Mutex(3)

@@ -17,12 +17,25 @@ import Testing
                 != PagerDutyEvents.dedupKey(model: "disk", entity: "node-8"))
     }
 
-    @Test func longDedupKeyIsCutTo255BytesOnAScalarBoundary() {
+    @Test func longDedupKeyIsCutTo255BytesOnAScalarBoundaryWithAHashSuffix() {
         let key = PagerDutyEvents.dedupKey(model: "m", entity: String(repeating: "é", count: 300))
         #expect(key.utf8.count <= 255)
         #expect(key.utf8.count >= 254)
         #expect(key.hasPrefix("riskd/m/é"))
-        #expect(key.unicodeScalars.last == "é")
+        #expect(key.utf8.suffix(17).first == UInt8(ascii: "~"))
+        #expect(key.unicodeScalars.dropLast(17).last == "é")
+        #expect(key == PagerDutyEvents.dedupKey(model: "m", entity: String(repeating: "é", count: 300)))
+    }
+
+    @Test func longEntitiesSharingAPrefixNeverShareAPage() {
+        // 250-byte ids that differ only after byte 240: a plain cut at 255 bytes made them one alert.
+        let prefix = String(repeating: "disk-serial-", count: 20)
+        let ids = (0..<50).map { prefix + String(format: "%010d", $0) }
+        let keys = ids.map { PagerDutyEvents.dedupKey(model: "disk-failure", entity: $0) }
+        #expect(Set(keys).count == ids.count)
+        #expect(keys.allSatisfy { $0.utf8.count <= PagerDutyEvents.maxDedupKeyLength })
+        // Short keys stay readable and unchanged.
+        #expect(PagerDutyEvents.dedupKey(model: "disk-failure", entity: "sda") == "riskd/disk-failure/sda")
     }
 
     @Test func triggerCarriesAllFields() throws {

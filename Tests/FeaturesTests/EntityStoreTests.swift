@@ -43,8 +43,10 @@ final class ManualClock: Sendable {
         let store = store { $0.defaultRetentionSeconds = 60 }
         store.setRetention(["disk": 1_000])
         var report = try store.ingest(entity: "h", points: points("cpu", [(100, 1), (200, 2)]), labels: [:])
-        #expect(report.accepted == 2)
-        #expect(store.pointCount == 1)  // 100 fell out of cpu's 60-second retention
+        // 100 fell out of cpu's 60-second retention as soon as 200 arrived: too old, not accepted.
+        #expect(report.accepted == 1)
+        #expect(report.rejectedTooOld == 1)
+        #expect(store.pointCount == 1)
         report = try store.ingest(entity: "h", points: points("cpu", [(130, 9)]), labels: [:])
         #expect(report.rejectedTooOld == 1)
         report = try store.ingest(entity: "h", points: points("disk", [(100, 1), (1_050, 2)]), labels: [:])
@@ -63,11 +65,66 @@ final class ManualClock: Sendable {
                 + points("c", [(1, 1)]) + [MetricPoint(metric: "a", timestamp: .infinity, value: 1)],
             labels: [:])
         #expect(report.rejectedInvalid == 2)
-        #expect(report.rejectedLimit == 1)
-        #expect(report.accepted == 5)
+        #expect(report.rejectedLimit == 2)  // metric c over the metric cap; a's oldest point over the point cap
+        #expect(report.accepted == 4)
         #expect(store.pointCount == 4)  // a keeps its newest 3 points, b has 1
         let count = FeatureSpec(name: "n", metric: "a", aggregation: .count, windowSeconds: 1_000)
         #expect(store.features(entity: "h", specs: [count], asOf: nil)?.values == [3])
+    }
+
+    @Test func pointsDroppedAtOnceAreRejectedNotAccepted() throws {
+        let store = store { $0.maxPointsPerSeries = 4 }
+        var report = try store.ingest(
+            entity: "h", points: points("a", (1...6).map { (Double($0 * 10), 1) }), labels: [:])
+        #expect(report.accepted == 4)
+        #expect(report.rejectedLimit == 2)
+        // An older point into a full series is inserted and evicted in the same breath.
+        report = try store.ingest(entity: "h", points: points("a", [(5, 1)]), labels: [:])
+        #expect(report.accepted == 0)
+        #expect(report.rejectedLimit == 1)
+        // A later point of the batch pushes an earlier one out of retention: too old, not accepted.
+        let short = self.store { $0.defaultRetentionSeconds = 100 }
+        report = try short.ingest(entity: "h", points: points("a", [(10, 1), (500, 2)]), labels: [:])
+        #expect(report.accepted == 1)
+        #expect(report.rejectedTooOld == 1)
+        #expect(short.pointCount == 1)
+    }
+
+    @Test func featuresSayWhichAsOfTimesHistoryStillCovers() throws {
+        let store = store()
+        store.setRetention(["a": 100])
+        let spec = FeatureSpec(name: "x", metric: "a", aggregation: .count, windowSeconds: 100)
+        _ = try store.ingest(entity: "h", points: points("a", [(10, 1), (50, 1)]), labels: [:])
+        var vector = try #require(store.features(entity: "h", specs: [spec], asOf: 20))
+        #expect(vector.earliestExactAsOf == -.infinity)
+        _ = try store.ingest(entity: "h", points: points("a", [(300, 1)]), labels: [:])
+        vector = try #require(store.features(entity: "h", specs: [spec], asOf: 60))
+        // 10 and 50 were dropped: a 100-second window is exact only from as-of 50 + 100 on.
+        #expect(vector.earliestExactAsOf == 150)
+        #expect(vector.latestTimestamp == 300)
+        #expect(vector.values == [0])
+    }
+
+    @Test func theByteBudgetRefusesIngestUntilIdleEntitiesGo() throws {
+        let store = store {
+            $0.maxBytes = 4_096
+            $0.idleTTLSeconds = 60
+        }
+        var entity = 0
+        while store.approximateMemoryBytes < 4_096 {
+            _ = try store.ingest(
+                entity: "e\(entity)", points: points("a", (0..<8).map { (Double($0), 1) }), labels: [:])
+            entity += 1
+            #expect(entity < 100)
+        }
+        #expect(throws: IngestError.byteBudgetExhausted(4_096)) {
+            try store.ingest(entity: "late", points: points("a", [(1, 1)]), labels: [:])
+        }
+        #expect(store.labels(entity: "late") == nil)
+        clock.advance(61)
+        let report = try store.ingest(entity: "late", points: points("a", [(1, 1)]), labels: [:])
+        #expect(report.accepted == 1)
+        #expect(store.entityCount == 1)
     }
 
     @Test func missingMetricIsNaNAndUnknownEntityIsNil() throws {

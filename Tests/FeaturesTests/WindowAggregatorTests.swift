@@ -54,6 +54,8 @@ import Testing
             #expect(evaluate(aggregation, from: 100, through: 200).isNaN, "\(aggregation)")
         }
         #expect(evaluate(.count, from: 100, through: 200) == 0)
+        // One point has no change: delta, slope and rate are missing, never 0.
+        #expect(evaluate(.delta, from: 30, through: 40).isNaN)
         #expect(evaluate(.slope, from: 30, through: 40).isNaN)
         #expect(evaluate(.rate, from: 30, through: 40).isNaN)
         #expect(evaluate(.stddev, from: 30, through: 40) == 0)

@@ -126,10 +126,10 @@ struct ParseOutcome {
         ("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 0x10\r\n\r\n", 400),
         ("POST / HTTP/1.1\r\nHost: h\r\nContent-Length:\r\n\r\n", 400),
         ("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding : chunked\r\n\r\n0\r\n\r\n", 400),
-        // Unknown or non-final codings.
+        // Unknown codings are 501; chunked not final is 400 (RFC 9112 §6.3).
         ("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: gzip, chunked\r\n\r\n", 501),
-        ("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked, identity\r\n\r\n", 501),
-        ("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: xchunked\r\n\r\n", 501),
+        ("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked, identity\r\n\r\n", 400),
+        ("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: xchunked\r\n\r\n", 400),
         // Line syntax.
         ("GET / HTTP/1.1\r\nHost: h\r\n folded\r\n\r\n", 400),
         ("GET / HTTP/1.1\r\n Host: h\r\n\r\n", 400),
@@ -197,10 +197,25 @@ struct ParseOutcome {
         }
     }
 
-    @Test func acceptsChunkExtensionsWithWhitespace() {
+    @Test func acceptsChunkExtensionsWithoutWhitespace() {
         let outcome = ParseOutcome(
-            "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: Chunked\r\n\r\n2 ; a = b ;c\r\nok\r\n0\r\n\r\n")
+            "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: Chunked\r\n\r\n2;a=b;c\r\nok\r\n0\r\n\r\n")
         #expect(outcome.requests.first?.body == Array("ok".utf8))
+    }
+
+    @Test func aBodyWithNewlinesIsNotScannedForTheNextRequestLine() {
+        let post = "POST /echo HTTP/1.1\r\nHost: h\r\nContent-Length: 8\r\n\r\n{\"a\":\n1}"
+        let pipelined = ParseOutcome(post + Self.get + Self.get)
+        #expect(pipelined.error == nil)
+        #expect(pipelined.requests.map(\.method) == [.POST, .GET, .GET])
+        #expect(pipelined.requests.first?.body == Array("{\"a\":\n1}".utf8))
+        let keepAlive = ParseOutcome([Array(post.utf8), Array(Self.get.utf8)])
+        #expect(keepAlive.error == nil)
+        #expect(keepAlive.requests.count == 2)
+        let trailingNewline = ParseOutcome(
+            "POST /echo HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\n\r\n{}\n" + Self.get)
+        #expect(trailingNewline.error == nil)
+        #expect(trailingNewline.requests.count == 2)
     }
 
     @Test func enforcesRequestLineLimitBeforeTheLineEnds() {

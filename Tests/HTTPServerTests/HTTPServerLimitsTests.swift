@@ -30,6 +30,13 @@ func eventually(timeout: Double = 3, _ condition: () -> Bool) -> Bool {
         ),
         ("POST /echo HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: gzip, chunked\r\n\r\n", 501, "not_implemented"),
         ("GET / HTTP/2.0\r\nHost: h\r\n\r\n", 505, "http_version_not_supported"),
+        (
+            "POST /echo HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n5 \r\nhello\r\n0\r\n\r\n", 400,
+            "bad_request"
+        ),
+        ("GET /livez HTTP/1.1\r\nHost: h\r\nAuthorization: a\r\nAuthorization: b\r\n\r\n", 400, "bad_request"),
+        ("GET /items/%FF HTTP/1.1\r\nHost: h\r\n\r\n", 400, "invalid_percent_encoding"),
+        ("PURGE /livez HTTP/1.1\r\nHost: h\r\n\r\n", 400, "unknown_method"),
     ]
 
     @Test(arguments: malformed)
@@ -78,13 +85,30 @@ func eventually(timeout: Double = 3, _ condition: () -> Bool) -> Bool {
         #expect(client.isClosedByPeer(within: 2))
     }
 
-    @Test func headerTimeoutStartsAtTheFirstByteNotAtConnect() throws {
-        let server = try TestServer { $0.headerReadTimeout = 0.3 }
+    @Test func silentConnectionIsClosedAtTheHeaderTimeoutButAnAnsweredOneWaitsForIdle() throws {
+        let server = try TestServer {
+            $0.headerReadTimeout = 0.3
+            $0.idleTimeout = 60
+        }
+        let silent = try TestHTTPClient(port: server.port)
+        #expect(silent.isClosedByPeer(within: 2))
+        let answered = try TestHTTPClient(port: server.port)
+        #expect(try answered.request("GET", "/livez").status == 200)
+        #expect(!answered.isClosedByPeer(within: 0.6))
+        #expect(try answered.request("GET", "/livez").status == 200)
+        #expect(eventually { server.server.openConnections == 1 })
+    }
+
+    @Test func headerTimeoutCountsFromAcceptForTheFirstRequest() throws {
+        let server = try TestServer { $0.headerReadTimeout = 2 }
         let client = try TestHTTPClient(port: server.port)
-        #expect(!client.isClosedByPeer(within: 0.5))
-        #expect(try client.request("GET", "/livez").status == 200)
-        #expect(!client.isClosedByPeer(within: 0.5))
-        #expect(try client.request("GET", "/livez").status == 200)
+        // Starting the head late cannot restart the clock: it started at accept (408 ~1.5 s after the send).
+        _ = DispatchSemaphore(value: 0).wait(timeout: .now() + .milliseconds(500))
+        try client.send("GET /livez HTTP/1.1\r\nHo")
+        let started = DispatchTime.now().uptimeNanoseconds
+        let response = try client.readResponse()
+        #expect(response.status == 408)
+        #expect(DispatchTime.now().uptimeNanoseconds - started < 1_800_000_000)
     }
 
     @Test func slowBodyGets408AndClose() throws {
@@ -135,6 +159,7 @@ func eventually(timeout: Double = 3, _ condition: () -> Bool) -> Bool {
         let rejected = try excess.readResponse()
         #expect(rejected.status == 503)
         #expect(rejected.errorCode == "too_many_connections")
+        #expect(rejected.header("Retry-After") == "1")
         #expect(excess.isClosedByPeer(within: 2))
         first.close()
         #expect(eventually { server.server.openConnections < 2 })

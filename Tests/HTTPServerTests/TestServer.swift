@@ -18,6 +18,7 @@ final class TestServer {
         configure(&configuration)
         var router = Router<RouteHandler>()
         router.add(.GET, "/livez") { _, _ in .immediate(.text(.ok, "ok")) }
+        router.add(.GET, "/readyz") { _, _ in .immediate(.text(.ok, "ready")) }
         router.add(.POST, "/echo") { request, _ in .immediate(HTTPResponse(status: .ok, body: request.body)) }
         router.add(.GET, "/items/{id}") { _, context in
             .immediate(.text(.ok, "item \(context.parameters["id"] ?? "")"))
@@ -34,6 +35,12 @@ final class TestServer {
         router.add(.GET, "/bytes/{count}") { _, context in
             let count = Int(context.parameters["count"] ?? "") ?? 0
             return .immediate(HTTPResponse(status: .ok, body: [UInt8](repeating: 0x61, count: count)))
+        }
+        // Blocks its event loop on purpose, so a test can queue events behind it in a known order.
+        router.add(.GET, "/block/{milliseconds}") { _, context in
+            let delay = Int(context.parameters["milliseconds"] ?? "") ?? 0
+            _ = DispatchSemaphore(value: 0).wait(timeout: .now() + .milliseconds(delay))
+            return .immediate(.text(.ok, "blocked \(delay)"))
         }
         router.add(.GET, "/never") { _, _ in .deferred(ResponsePromise()) }
         let logger = Logger(label: "test", level: .debug, sink: logs)

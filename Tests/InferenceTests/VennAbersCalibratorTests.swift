@@ -49,6 +49,53 @@ import Testing
         }
     }
 
+    /// Every `CalibrationIntervalOptions` knob against training/calibration.py (the pipeline's reference):
+    /// prior correction, Wilson interval with a design effect, the 2^-32 tie grid.
+    @Test func matchesThePipelinesIntervalCalibration() throws {
+        let document = try JSONParser().parse(try Fixture.bytes("venn_abers_interval_vectors.json"))
+        let cases = try (document["cases"] ?? .null).array(at: "cases")
+        #expect(cases.count == 2)
+        for value in cases {
+            let object = try value.object(at: "case")
+            func numbers(_ key: String) throws -> [Double] { try object.require(key, at: "").doubles(at: key) }
+            let options = CalibrationIntervalOptions(
+                negativeWeight: try object.require("negative_weight", at: "").double(at: "negative_weight"),
+                intervalZ: try object.require("z", at: "").double(at: "z"),
+                designEffect: try object.require("design_effect", at: "").double(at: "design_effect"),
+                scoreGrid: try object.require("score_grid", at: "").double(at: "score_grid"))
+            let calibrator = try VennAbersCalibrator(
+                scores: try numbers("scores"), labels: try numbers("labels").map { Int($0) }, options: options)
+            let (lower, upper, probability) = (try numbers("lower"), try numbers("upper"), try numbers("p"))
+            for (index, score) in try numbers("tests").enumerated() {
+                let result = calibrator.calibrate(score)
+                #expect(
+                    result.lower == lower[index] && result.upper == upper[index]
+                        && abs(result.probability - probability[index]) <= 1e-15,
+                    "score \(score): \(result) vs [\(lower[index]), \(upper[index])] p \(probability[index])")
+                #expect(result.lower <= result.probability && result.probability <= result.upper)
+            }
+        }
+    }
+
+    @Test func wilsonIntervalWidensWithTheDesignEffectAndNarrowsWithData() throws {
+        let scores = (0..<200).map { Double($0 % 10) / 10 }
+        let labels = (0..<200).map { $0 % 10 >= 8 && $0 % 3 == 0 ? 1 : 0 }
+        func width(_ scale: Int, designEffect: Double) throws -> Double {
+            let calibrator = try VennAbersCalibrator(
+                scores: Array(repeating: scores, count: scale).flatMap { $0 },
+                labels: Array(repeating: labels, count: scale).flatMap { $0 },
+                options: CalibrationIntervalOptions(intervalZ: 1.96, designEffect: designEffect))
+            let result = calibrator.calibrate(0.85)
+            return result.upper - result.lower
+        }
+        #expect(try width(1, designEffect: 4) > width(1, designEffect: 1))
+        #expect(try width(4, designEffect: 1) < width(1, designEffect: 1))
+        #expect(throws: CalibrationError.self) {
+            try VennAbersCalibrator(
+                scores: [0.1, 0.2], labels: [0, 1], options: CalibrationIntervalOptions(designEffect: 0.5))
+        }
+    }
+
     @Test func rejectsBadCalibrationSets() {
         #expect(throws: CalibrationError.self) { try VennAbersCalibrator(scores: [0.5], labels: [1]) }
         #expect(throws: CalibrationError.self) { try VennAbersCalibrator(scores: [0.1, 0.2], labels: [0, 2]) }

@@ -36,6 +36,20 @@ import Testing
         #expect(manifest.fallback?.rules.first?.matches(0) == false)
         #expect(manifest.fallback?.defaultRisk == 0.02)
         #expect(manifest.lineage?["code_version"] == .string("abc"))
+        #expect(manifest.calibration?.options == CalibrationIntervalOptions())
+    }
+
+    @Test func parsesThePriorCorrectionTieGridAndInterval() throws {
+        let manifest = try ModelManifest(
+            parsing: Array(
+                #"""
+                {"calibration": {"scores": [0.1, 0.9], "labels": [0, 1], "negative_weight": 19.5,
+                 "score_grid": 4294967296, "interval": {"method": "wilson", "z": 1.645, "level": 0.9, "design_effect": 5.5}}}
+                """#.utf8))
+        #expect(
+            manifest.calibration?.options
+                == CalibrationIntervalOptions(
+                    negativeWeight: 19.5, intervalZ: 1.645, designEffect: 5.5, scoreGrid: 4_294_967_296))
     }
 
     @Test(arguments: [
@@ -46,6 +60,19 @@ import Testing
         (#"{"calibration": {"scores": [0.1], "labels": [0, 1]}}"#, "differ in length"),
         (#"{"calibration": {"scores": [0.1, 0.2], "labels": [0, 2]}}"#, "calibration.labels"),
         (#"{"task": "ranking"}"#, "unknown task"),
+        (#"{"drift": {"features": {"x": {"psi": -1}}}}"#, "drift.features.x.psi"),
+        (#"{"drift": {"min_samples": 0}}"#, "drift.min_samples"),
+        (#"{"model_card": "../card.md"}"#, "model_card"),
+        (#"{"calibration": {"scores": [0.1, 0.2], "labels": [0, 1], "negative_weight": 0}}"#, "negative_weight"),
+        (
+            #"{"calibration": {"scores": [0.1, 0.2], "labels": [0, 1], "interval": {"z": 1, "design_effect": 0.5}}}"#,
+            "design_effect"
+        ),
+        (
+            #"{"calibration": {"scores": [0.1, 0.2], "labels": [0, 1], "interval": {"method": "exact", "z": 1}}}"#,
+            "interval.method"
+        ),
+        (#"{"calibration": {"scores": [0.1, 0.2], "labels": [0, 1], "interval": {}}}"#, "interval.z"),
         (#"{"min_feature_fraction": 1.5}"#, "min_feature_fraction"),
         (#"{"fallback": {"rules": [{"feature": "x", "op": "!=", "value": 1, "risk": 0.5}]}}"#, "unknown comparison"),
         (#"{"reference": {"score": {"edges": [1, 0], "proportions": [1]}}}"#, "strictly increasing"),

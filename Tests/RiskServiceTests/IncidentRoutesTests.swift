@@ -25,10 +25,11 @@ import Testing
         "v1=" + Hex.encode(Digest.hmacSHA256(key: Array(secret.utf8), message: Array(body.utf8)))
     }
 
-    func webhook(_ kind: String, key: String, id: String = "01ABC") -> String {
+    /// A v3 webhook body that occurred `age` seconds ago (the route accepts 300 s past to 60 s ahead).
+    func webhook(_ kind: String, key: String, id: String = "01ABC", age: Double = 0) -> String {
         """
         {"event": {"id": "\(id)", "event_type": "incident.\(kind)", "resource_type": "incident",
-         "occurred_at": "2026-11-22T10:00:00Z",
+         "occurred_at": "\(ISO8601DateFormatter().string(from: Date(timeIntervalSinceNow: -age)))",
          "data": {"id": "PINC1", "type": "incident", "title": "disk", "status": "\(kind)", "incident_key": "\(key)"}}}
         """
     }
@@ -94,6 +95,46 @@ import Testing
         let statistics = try running.request("GET", "/v1/models/disk/performance").json()
         let outcomes = statistics["versions"]?.arrayValue?.first?["statistics"]
         #expect(outcomes != nil)
+    }
+
+    @Test func aReplayedSignedWebhookIsADuplicateAndAStaleOneIsRejected() throws {
+        let pagerDuty = try FakeUpstream { _, _ in .respond(status: 202, body: "{}") }
+        defer { pagerDuty.stop() }
+        let running = try running(pagerDuty)
+        let key = "riskd/disk/host-5"
+        func post(_ body: String, delivery: String) throws -> TestHTTPResponse {
+            try running.request(
+                "POST", "/v1/webhooks/pagerduty", json: body,
+                headers: [("X-PagerDuty-Signature", signature(body)), ("X-Webhook-Id", delivery)])
+        }
+        let triggered = webhook("triggered", key: key, id: "EVT-TRIGGER")
+        #expect(try post(triggered, delivery: "d-1").json()["status"] == "recorded")
+        #expect(try post(webhook("resolved", key: key, id: "EVT-RESOLVE"), delivery: "d-2").status == 202)
+        #expect(try !running.request("GET", "/v1/incidents").text.contains(key))
+        // An attacker replays the captured, correctly signed trigger under a fresh delivery id.
+        let replay = try post(triggered, delivery: "d-3-forged")
+        #expect(replay.status == 202)
+        #expect(try replay.json()["status"] == "duplicate")
+        #expect(try !running.request("GET", "/v1/incidents").text.contains(key))
+        // So a real rise of the entity's risk still pages (it is not "inhibited" by a fake open incident).
+        let now = Date().timeIntervalSince1970
+        let telemetry = try running.request(
+            "POST", "/v1/entities/host-5/telemetry",
+            json:
+                #"{"points": [{"metric": "temp", "timestamp": \#(now), "value": 3}, {"metric": "errors", "timestamp": \#(now), "value": 3}]}"#
+        )
+        #expect(telemetry.status == 200)
+        #expect(pagerDuty.waitForRequests(count: 1, timeout: 10))
+        #expect(try JSONParser().parse(try #require(pagerDuty.requests.first).body)["dedup_key"] == .string(key))
+
+        // Outside the tolerance window (300 s past, 60 s ahead): rejected, nothing recorded.
+        for age in [600.0, -300.0] {
+            let stale = try post(
+                webhook("triggered", key: "riskd/disk/host-6", id: "EVT-\(age)", age: age), delivery: "d-\(age)")
+            #expect(stale.status == 422)
+            #expect(try stale.json()["error"]?["code"] == "webhook_expired")
+        }
+        #expect(try !running.request("GET", "/v1/incidents").text.contains("host-6"))
     }
 
     @Test func alertmanagerFiringAlertsLabelTheirEntity() throws {

@@ -127,5 +127,14 @@ import Testing
             port: running.port, "POST", "/v1/models/disk/predict", headers: [("Content-Type", "text/plain")],
             body: Array(body.utf8))
         #expect(text.status == 415)
+        let lookalike = try httpRequest(
+            port: running.port, "POST", "/v1/models/disk/predict", headers: [("Content-Type", "application/jsonx")],
+            body: Array(body.utf8))
+        #expect(lookalike.status == 415)
+        #expect(try lookalike.json()["error"]?["code"] == "unsupported_media_type")
+        let withCharset = try httpRequest(
+            port: running.port, "POST", "/v1/models/disk/predict",
+            headers: [("Content-Type", "Application/JSON; charset=utf-8")], body: Array(body.utf8))
+        #expect(withCharset.status == 200)
     }
 }

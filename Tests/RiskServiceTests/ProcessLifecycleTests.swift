@@ -27,10 +27,11 @@ final class RiskdProcess {
         return directories.map { $0 + "/riskd" }.first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 
-    init(environment: [String: String]) throws {
+    init(environment: [String: String], arguments: [String] = ["serve"], directory: String? = nil) throws {
         let executable = try #require(Self.executable, "the riskd executable is built next to the tests")
         process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = ["serve"]
+        process.arguments = arguments
+        process.currentDirectoryURL = directory.map { URL(fileURLWithPath: $0) }
         process.environment = ["RISKD_HOST": "127.0.0.1", "RISKD_PORT": "0"].merging(environment) { $1 }
         let pipe = Pipe()
         process.standardError = pipe

@@ -13,6 +13,20 @@ public struct RetrainingTriggerPolicy: Sendable, Equatable {
     public var minSamples: Int
     /// After firing, stay quiet for this long.
     public var cooldownSeconds: Double
+    /// Per-feature limits that replace the two global thresholds for that feature (calibrated by the training
+    /// pipeline so that in-distribution samples of `minSamples` rarely breach).
+    public var featureThresholds: [String: FeatureThresholds] = [:]
+
+    /// PSI and |mean shift %| limits for one feature; nil keeps the global threshold.
+    public struct FeatureThresholds: Sendable, Equatable {
+        public var psi: Double?
+        public var meanShiftPercent: Double?
+
+        public init(psi: Double?, meanShiftPercent: Double?) {
+            self.psi = psi
+            self.meanShiftPercent = meanShiftPercent
+        }
+    }
 
     public init(
         psiThreshold: Double = 0.2, meanShiftPercentThreshold: Double = 10, fireOnEWMA: Bool = false,
@@ -29,19 +43,32 @@ public struct RetrainingTriggerPolicy: Sendable, Equatable {
     public func breaches(_ report: DriftReport) -> [String] {
         var reasons: [String] = []
         for feature in report.features {
-            if let psi = feature.psi, psi > psiThreshold {
-                reasons.append("\(feature.name): PSI \(Self.format(psi)) > \(Self.format(psiThreshold))")
+            let limits = featureThresholds[feature.name]
+            let psiLimit = limits?.psi ?? psiThreshold
+            let shiftLimit = limits?.meanShiftPercent ?? meanShiftPercentThreshold
+            if let psi = feature.psi, psi > psiLimit {
+                reasons.append("\(feature.name): PSI \(Self.format(psi)) > \(Self.format(psiLimit))")
             }
-            if let shift = feature.meanShiftPercent, abs(shift) > meanShiftPercentThreshold {
+            if let shift = feature.meanShiftPercent, abs(shift) > shiftLimit {
                 reasons.append(
-                    "\(feature.name): mean shift \(Self.format(shift))% beyond ±\(Self.format(meanShiftPercentThreshold))%"
-                )
+                    "\(feature.name): mean shift \(Self.format(shift))% beyond ±\(Self.format(shiftLimit))%")
             }
         }
         if fireOnEWMA, let ewma = report.ewma, ewma.isOutOfControl {
             reasons.append("score: EWMA \(Self.format(ewma.value)) outside control limits")
         }
         return reasons
+    }
+
+    /// This policy with a model version's calibrated limits: per-feature thresholds replace the global ones
+    /// for those features, and decisions wait for at least the sample size they were calibrated at.
+    public func calibrated(featureThresholds limits: [String: FeatureThresholds], minSamples calibratedAt: Int?)
+        -> RetrainingTriggerPolicy
+    {
+        var result = self
+        result.featureThresholds.merge(limits) { _, new in new }
+        result.minSamples = max(minSamples, calibratedAt ?? 0)
+        return result
     }
 
     private static func format(_ value: Double) -> String {

@@ -75,7 +75,9 @@ struct PredictionLogFiles {
         close()
         let manager = FileManager.default
         do {
-            try manager.createDirectory(atPath: configuration.directory, withIntermediateDirectories: true)
+            try manager.createDirectory(
+                atPath: configuration.directory, withIntermediateDirectories: true,
+                attributes: [.posixPermissions: 0o700])
         } catch {
             errors.increment()
             return
@@ -87,7 +89,10 @@ struct PredictionLogFiles {
             path = "\(configuration.directory)/\(configuration.filePrefix)-\(stamp)-\(suffix).jsonl"
             suffix += 1
         }
-        guard manager.createFile(atPath: path, contents: nil), let opened = FileHandle(forWritingAtPath: path) else {
+        // Owner-only: entries carry entity ids and feature values.
+        guard manager.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]),
+            let opened = FileHandle(forWritingAtPath: path)
+        else {
             errors.increment()
             return
         }

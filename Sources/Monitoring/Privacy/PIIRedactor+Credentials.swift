@@ -1,4 +1,5 @@
-/// Detectors for credentials: bearer tokens, `name=value` secrets and long random-looking strings.
+/// Detectors for credentials: bearer tokens, `name=value` secrets, AWS access key ids, JWTs and long
+/// random-looking strings.
 extension PIIRedactor {
     private static let secretNameParts: Set<String> = [
         "token", "key", "apikey", "secret", "password", "passwd", "pwd", "credential", "credentials", "auth",
@@ -41,6 +42,50 @@ extension PIIRedactor {
             if lowercased(scalars[start..<min(start + 7, scalars.count)]) == "bearer " { start += 7 }
             let end = runEnd(scalars, from: start, isTokenCharacter)
             if end > start { matches.append(Match(range: start..<end, kind: "secret")) }
+        }
+        return matches
+    }
+
+    /// AWS access key ids: `AKIA` (long-term) or `ASIA` (temporary) and 16 upper-case letters or digits,
+    /// standing alone.
+    static func awsAccessKeyIDs(_ scalars: [Unicode.Scalar]) -> [Match] {
+        var matches: [Match] = []
+        var index = 0
+        while index + 20 <= scalars.count {
+            defer { index += 1 }
+            guard scalars[index] == "A", scalars[index + 1] == "K" || scalars[index + 1] == "S",
+                scalars[index + 2] == "I", scalars[index + 3] == "A", isWordStart(scalars, index)
+            else { continue }
+            let end = runEnd(scalars, from: index + 4) { isDigit($0) || ($0.value >= 65 && $0.value <= 90) }
+            guard end - index == 20, !at(scalars, end, { isAlphanumeric($0) || $0 == "_" }) else { continue }
+            matches.append(Match(range: index..<end, kind: "aws_access_key_id"))
+            index = end
+        }
+        return matches
+    }
+
+    /// JSON Web Tokens: three base64url segments joined by dots, header and payload each a base64url JSON
+    /// object (`eyJ…`); the signature may be empty (`alg: none`).
+    static func jsonWebTokens(_ scalars: [Unicode.Scalar]) -> [Match] {
+        func isBase64URL(_ scalar: Unicode.Scalar) -> Bool { isAlphanumeric(scalar) || scalar == "-" || scalar == "_" }
+        func startsObject(_ start: Int) -> Bool {
+            start + 3 <= scalars.count && scalars[start] == "e" && scalars[start + 1] == "y"
+                && scalars[start + 2] == "J"
+        }
+        var matches: [Match] = []
+        var index = 0
+        while index < scalars.count {
+            defer { index += 1 }
+            guard startsObject(index), !at(scalars, index - 1, { isBase64URL($0) || $0 == "." }) else { continue }
+            let headerEnd = runEnd(scalars, from: index, isBase64URL)
+            guard headerEnd - index >= 10, at(scalars, headerEnd, { $0 == "." }), startsObject(headerEnd + 1) else {
+                continue
+            }
+            let payloadEnd = runEnd(scalars, from: headerEnd + 1, isBase64URL)
+            guard at(scalars, payloadEnd, { $0 == "." }) else { continue }
+            let end = runEnd(scalars, from: payloadEnd + 1, isBase64URL)
+            matches.append(Match(range: index..<end, kind: "jwt"))
+            index = end
         }
         return matches
     }

@@ -8,6 +8,9 @@
 /// - `secret`: the value after `name=` / `name:` where the last `_`/`-` part of name is token, key, apikey,
 ///   secret, password, passwd, pwd, credential(s), auth or signature (so `api_key=…`, `X-Api-Key: …`,
 ///   but not `monkey=3`).
+/// - `jwt`: three base64url segments joined by dots whose first two are JSON objects (`eyJ…`); the
+///   third (signature) may be empty.
+/// - `aws_access_key_id`: `AKIA` or `ASIA` and 16 upper-case letters or digits, standing alone.
 /// - `email`: local@domain.tld.
 /// - `card_number`: 13–19 digits, optionally grouped by single spaces or dashes, passing the Luhn check and
 ///   starting with 2–6 (card networks; this keeps 13-digit millisecond timestamps, which start with 1).
@@ -24,7 +27,8 @@ public enum PIIRedactor {
         var taken = [Bool](repeating: false, count: scalars.count)
         var accepted: [Match] = []
         let detectors: [([Unicode.Scalar]) -> [Match]] = [
-            bearerTokens, keyedSecrets, emails, cardNumbers, ipv6Addresses, ipv4Addresses, phoneNumbers,
+            bearerTokens, keyedSecrets, jsonWebTokens, awsAccessKeyIDs, emails, cardNumbers, ipv6Addresses,
+            ipv4Addresses, phoneNumbers,
             longSecrets,
         ]
         for detector in detectors {

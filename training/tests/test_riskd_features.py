@@ -4,7 +4,7 @@ import os
 import sys
 import unittest
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from riskd_features import EntitySeries, FeatureSpec, compute_features, evaluate  # noqa: E402
 
 T = [10.0, 20.0, 30.0, 40.0]
@@ -31,7 +31,8 @@ class WindowTests(unittest.TestCase):
         self.assertEqual(evaluate("stddev", T, V, 30, 40), 0.0)     # single point
         self.assertAlmostEqual(evaluate("slope", T, V, 0, 40), 0.14)  # least squares: 70 / 500
 
-    def test_slope_and_rate_need_two_points(self):
+    def test_delta_slope_and_rate_need_two_points(self):
+        self.assertTrue(math.isnan(evaluate("delta", T, V, 30, 40)))
         self.assertTrue(math.isnan(evaluate("slope", T, V, 30, 40)))
         self.assertTrue(math.isnan(evaluate("rate", T, V, 30, 40)))
 
