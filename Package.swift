@@ -51,7 +51,7 @@ let package = Package(
         .target(
             name: "RiskService",
             dependencies: [
-                "HTTPServer", "HTTPCore", "JSON", "Registry", "Features", "Inference", "Monitoring", "Alerting",
+                "HTTPServer", "HTTPCore", "JSON", "Registry", "Features", "Inference", "Monitoring", "Alerting", "Storage",
                 "Crypto", "Log", "Metrics", "TimeFormat",
             ],
             plugins: ["EmbedOpenAPI"]),

@@ -27,6 +27,19 @@ public final class IncidentLifecycle: Sendable {
 
         /// Whether an incident was open.
         public var isOpen: Bool { entry != nil }
+        /// What a state store keeps of an open incident: the highest tier paged, the hold timer, the last update.
+        public var pagedTier: AlertTier? { entry?.pagedTier }
+        public var belowSince: Double? { entry?.belowSince }
+        public var lastUpdate: Double? { entry?.lastUpdate }
+
+        /// An open incident read back from a state store.
+        public init(pagedTier: AlertTier, belowSince: Double?, lastUpdate: Double) {
+            entry = Entry(pagedTier: pagedTier, belowSince: belowSince, lastUpdate: lastUpdate)
+        }
+
+        fileprivate init(entry: Entry?) {
+            self.entry = entry
+        }
     }
 
     fileprivate struct Entry {

@@ -56,6 +56,11 @@ public final class EntityStore: Sendable {
         retention.withLock { $0 = perMetric }
     }
 
+    /// How long `metric` is kept behind its series' latest point (what a durable copy may drop too).
+    public func retentionSeconds(for metric: String) -> Double {
+        retention.withLock { $0[metric] } ?? limits.defaultRetentionSeconds
+    }
+
     public func ingest(entity: String, points newPoints: [MetricPoint], labels: [String: String]) throws(IngestError)
         -> IngestReport
     {

@@ -32,23 +32,26 @@ extension RiskService {
             try requireFresh(event, now: now)
             // Keyed on the signed event id: the X-Webhook-Id header is not signed, so a captured event
             // replayed under a new header would otherwise be applied again.
-            guard incidentLoop.deliveries.isFirstDelivery(id: event.id, now: now) else {
+            guard try isFirstDelivery(event.id, now: now) else {
                 return .json(.accepted, ["status": "duplicate", "event_type": .string(event.eventType)])
             }
             incidentLoop.incidents.apply(event, now: now)
             var labeled = 0
-            if let key = event.dedupKey, event.kind == .resolved { incidentLoop.closedInPagerDuty(key) }
+            if let key = event.dedupKey, event.kind == .resolved {
+                incidentLoop.closedInPagerDuty(key)
+                try forgetStoredIncident(key)
+            }
             if let key = event.dedupKey, let (model, entity) = Self.parseDedupKey(key) {
                 if event.kind == .triggered {
                     // A real incident confirms the predictions made for this entity within the horizon.
-                    labeled = labelEntity(model: model, entity: entity, at: now, source: .pagerduty)
+                    labeled = try labelEntity(model: model, entity: entity, at: now, source: .pagerduty)
                 }
             }
             return .json(
                 .accepted,
                 ["status": "recorded", "event_type": .string(event.eventType), "labeled": .number(Double(labeled))])
         }
-        add(&router, .POST, "/v1/webhooks/alertmanager", role: .write) { [self] request, _, _ in
+        add(&router, .POST, "/v1/webhooks/alertmanager", role: .write, blocking: true) { [self] request, _, _ in
             let notification: AlertmanagerNotification
             do {
                 notification = try AlertmanagerNotification(body: request.body)
@@ -60,7 +63,7 @@ extension RiskService {
             for alert in notification.firingAlerts {
                 guard let entity = alert.labels[incidentLoop.entityLabel] else { continue }
                 for model in registry.snapshot.models.keys {
-                    labeled += labelEntity(model: model, entity: entity, at: now, source: .alertmanager)
+                    labeled += try labelEntity(model: model, entity: entity, at: now, source: .alertmanager)
                 }
             }
             return .json(
@@ -94,11 +97,13 @@ extension RiskService {
     }
 
     /// Labels an entity's predictions made within the model's horizon before `time` as failures.
-    private func labelEntity(model: String, entity: String, at time: Double, source: OutcomeSource) -> Int {
+    private func labelEntity(model: String, entity: String, at time: Double, source: OutcomeSource)
+        throws(HTTPResponseError) -> Int
+    {
         let horizon = registry.snapshot.models[model]?.serving?.manifest.horizonSeconds ?? 7 * 86_400
         let report = OutcomeReport(
             target: .entity(name: entity, from: time - horizon, to: time), label: 1, source: source)
-        return recordOutcomes([report], model: model)
+        return try recordOutcomes([report], model: model)
     }
 
     /// `riskd/<model>/<entity>` back into its parts.
@@ -113,12 +118,14 @@ extension RiskService {
     func alert(model: String, version: Int?, entity: String, assessment: RiskAssessment, predictionID: String)
         throws(HTTPResponseError)
     {
+        let before = incidentLoop.lifecycle.snapshot(dedupKey: PagerDutyEvents.dedupKey(model: model, entity: entity))
         try Self.storing {
             () throws(OutboxError) in
             try incidentLoop.observe(
                 model: model, version: version, entity: entity, labels: entities.labels(entity: entity) ?? [:],
                 assessment: assessment, predictionID: predictionID, now: Date().timeIntervalSince1970)
         }
+        try persistIncident(model: model, entity: entity, before: before)
     }
 
     /// Runs a durable write; its failure becomes 503 `storage_unavailable` (or `outbox_full`).
@@ -139,6 +146,7 @@ extension RiskService {
     func maintain() {
         entities.evictIdle()
         let now = Date().timeIntervalSince1970
+        pruneState(now: now)
         for observers in observers.all() {
             let report = observers.drift.report()
             let decision = observers.retraining.evaluate(report, now: now)

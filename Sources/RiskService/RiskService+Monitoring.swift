@@ -13,7 +13,8 @@ extension RiskService {
             let parsed = try decoding { try SLOEvaluationRequest(json: .object(body)) }
             return .json(.ok, SLOEvaluation(parsed).json())
         }
-        add(&router, .POST, "/v1/outcomes", role: .write) { [self] request, _, _ in
+        // On a worker: labels are written to the state store.
+        add(&router, .POST, "/v1/outcomes", role: .write, blocking: true) { [self] request, _, _ in
             let body = try jsonBody(request)
             let reports: [OutcomeReport]
             if case .array(let items)? = body["outcomes"] {
@@ -30,17 +31,20 @@ extension RiskService {
             } else {
                 reports = [try decoding { try OutcomeReport(json: .object(body)) }]
             }
-            let labeled = recordOutcomes(reports)
+            let labeled = try recordOutcomes(reports)
             return .json(.ok, ["received": .number(Double(reports.count)), "labeled": .number(Double(labeled))])
         }
-        add(&router, .GET, "/v1/models/{name}/performance", role: .read) { [self] _, context, _ in
+        // On a worker: the statistics are computed from the state store, so they survive restarts and
+        // agree across replicas.
+        add(&router, .GET, "/v1/models/{name}/performance", role: .read, blocking: true) { [self] _, context, _ in
             let entry = try modelEntry(context)
             let now = Date().timeIntervalSince1970
-            let versions: [JSONValue] = entry.available.keys.sorted().compactMap { version in
-                guard let observers = observers.existing(model: entry.name, version: version) else { return nil }
+            var versions: [JSONValue] = []
+            for (version, model) in entry.available.sorted(by: { $0.key < $1.key }) {
+                let tracker = observers.observers(for: model, policy: effectiveTiers(for: model)).outcomes
                 var object: JSONObject = ["version": .string(String(version))]
-                object.append("statistics", observers.outcomes.statistics(now: now).json())
-                return .object(object)
+                object.append("statistics", try storedStatistics(tracker, now: now).json())
+                versions.append(.object(object))
             }
             return .json(.ok, ["model": .string(entry.name), "versions": .array(versions)])
         }
@@ -76,13 +80,15 @@ extension RiskService {
         }
     }
 
-    /// Applies labels to every version's tracker (a prediction id lives in exactly one of them; an
-    /// entity window may span versions). Returns how many predictions got a label.
-    func recordOutcomes(_ reports: [OutcomeReport], model: String? = nil) -> Int {
+    /// Applies labels to the stored predictions (the count returned) and to every version's in-memory
+    /// tracker, which feeds the outcome metrics (a prediction id lives in exactly one of them; an entity
+    /// window may span versions). Returns how many stored predictions got a label.
+    func recordOutcomes(_ reports: [OutcomeReport], model: String? = nil) throws(HTTPResponseError) -> Int {
         let now = Date().timeIntervalSince1970
         let trackers = observers.all().map(\.outcomes).filter { model == nil || $0.model == model }
-        return reports.reduce(0) { total, report in
-            total + trackers.reduce(0) { $0 + report.apply(to: $1, now: now) }
+        for report in reports {
+            for tracker in trackers { _ = report.apply(to: tracker, now: now) }
         }
+        return try labelStored(reports, model: model)
     }
 }

@@ -26,6 +26,7 @@ extension RiskService {
             if let score = assessment.score { observers.drift.record(features: values, score: score) }
             observers.outcomes.recordPrediction(
                 id: id, entity: entity ?? "", risk: assessment.risk, tier: assessment.tier.rawValue, time: now)
+            journal(id: id, model: model, entity: entity ?? "", assessment: assessment, time: now)
         }
         return id
     }

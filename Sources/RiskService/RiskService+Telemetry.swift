@@ -17,14 +17,18 @@ extension RiskService {
             let batch = try TelemetryBatch(
                 try jsonBody(request), now: Date().timeIntervalSince1970, maxClockSkew: configuration.maxClockSkew)
             let models = try requestedModels(request)
+            try refreshFromSharedStore(entity)
             let report = try ingest(entity, batch)
             var result: JSONObject = ["entity": .string(entity), "ingest": report.json]
             result.append("risks", .array(try assessEntity(entity, models: models, asOf: nil)))
+            // Durable before the 2xx: a kill -9 after this answer loses none of these points.
+            try persistTelemetry(entity, batch)
             return .json(.ok, .object(result))
         }
         // Also on a worker: a read may page too (the risk it computes feeds the incident loop).
         add(&router, .GET, "/v1/entities/{entity}/risk", role: .read, blocking: true) { [self] request, context, _ in
             let entity = try entityID(context)
+            try refreshFromSharedStore(entity)
             guard entities.labels(entity: entity) != nil else {
                 throw HTTPResponseError.notFound(
                     "entity_not_found", "no telemetry for entity \"\(entity)\" (or it was evicted)")
@@ -194,7 +198,7 @@ extension RiskService {
     }
 
     /// Keeps each metric as long as the longest window any loaded model needs.
-    private func applyRetentionIfModelsChanged() {
+    func applyRetentionIfModelsChanged() {
         let snapshot = registry.snapshot
         guard retentionGeneration.exchange(snapshot.generation, ordering: .acquiringAndReleasing) != snapshot.generation
         else { return }

@@ -6,6 +6,7 @@ import Log
 import Metrics
 import Monitoring
 import Registry
+import Storage
 import Synchronization
 
 /// The riskd service: wires the registry, the per-entity telemetry store, monitoring and alerting to
@@ -32,6 +33,8 @@ public final class RiskService: Sendable {
     private let maintenance = MaintenanceThread()
     let shadowScorer: ShadowScorer
     let predictionLog: PredictionLog?
+    let store: StateStore
+    let predictionJournal: PredictionJournal
     private let server: Mutex<HTTPServer?> = Mutex(nil)
 
     public init(configuration: ServiceConfiguration, logger: Logger) throws {
@@ -71,6 +74,8 @@ public final class RiskService: Sendable {
         } else {
             predictionLog = nil
         }
+        store = try StateStore(url: Self.stateURL(configuration), now: Date().timeIntervalSince1970)
+        predictionJournal = PredictionJournal(store: store)
         let observers = ObserverRegistry(retrainingPolicy: try policy.retrainingPolicy())
         self.observers = observers
         incidentLoop = try IncidentLoop(
@@ -87,6 +92,7 @@ public final class RiskService: Sendable {
             logger.warning(AccessControl.openModeWarning, ["host": .string(configuration.server.host)])
         }
         registry.reload()
+        try restoreState()
         registry.startWatching()
         maintenance.start(interval: 60) { [weak self] in self?.maintain() }
         let routes = makeRoutes()
@@ -126,6 +132,8 @@ public final class RiskService: Sendable {
         incidentLoop.stop()
         _ = shadowScorer.drain(timeout: 5)
         predictionLog?.close(timeout: 10)
+        predictionJournal.stop(timeout: 10)
+        store.close()
         auditLog.close()
         logger.info("riskd stopped")
     }

@@ -25,6 +25,11 @@ public struct ServiceConfiguration: Sendable {
     public var pagerDutyRoutingKeyFile: String?
     public var pagerDutyWebhookSecretsFile: String?
     public var predictionLogRetention: Double = 604_800
+    /// `--state-url`; nil means `sqlite://<data-dir>/riskd.db`.
+    public var stateURL: String?
+    /// Predictions kept in the state store for the outcome join: at most this old, and this many bytes.
+    public var predictionStoreRetention: Double = 691_200
+    public var predictionStoreBytes = 16 << 30
 
     public init(modelsDirectory: String) {
         registry = RegistryConfiguration(directory: modelsDirectory)
@@ -107,6 +112,10 @@ public struct ServiceConfiguration: Sendable {
         pagerDutyRoutingKeyFile = values["pagerduty-routing-key-file"].flatMap { $0.isEmpty ? nil : $0 }
         pagerDutyWebhookSecretsFile = values["pagerduty-webhook-secrets-file"].flatMap { $0.isEmpty ? nil : $0 }
         predictionLogRetention = try Self.seconds(values, "prediction-log-retention") ?? predictionLogRetention
+        stateURL = values["state-url"].flatMap { $0.isEmpty ? nil : $0 }
+        predictionStoreRetention = try Self.seconds(values, "prediction-store-retention") ?? predictionStoreRetention
+        predictionStoreBytes =
+            try Self.integer(values, "prediction-store-bytes", in: 1_048_576...(1 << 50)) ?? predictionStoreBytes
     }
 
     static func versionPolicy(_ text: String) throws(Error) -> VersionPolicy {

@@ -41,6 +41,11 @@ public struct ServiceOption: Sendable {
         .init("pagerduty-routing-key-file", nil, "File holding the PagerDuty integration (routing) key."),
         .init("pagerduty-webhook-secrets-file", nil, "File with PagerDuty v3 webhook secrets, one per line."),
         .init("prediction-log-retention", "604800", "Seconds prediction-log files are kept; 0 disables the log."),
+        .init(
+            "state-url", nil,
+            "State store: sqlite://<path> (default sqlite://<data-dir>/riskd.db) or postgres://user@host:port/db."),
+        .init("prediction-store-retention", "691200", "Seconds predictions are kept in the state store for outcomes."),
+        .init("prediction-store-bytes", "17179869184", "Byte cap on stored predictions; the oldest go first."),
     ]
 
     init(_ flag: String, _ defaultValue: String?, _ help: String) {

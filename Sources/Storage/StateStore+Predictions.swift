@@ -25,6 +25,12 @@ public struct PredictionRecord: Sendable, Equatable {
     }
 }
 
+extension PredictionRecord {
+    /// Bytes one stored prediction takes with its indexes (measured on SQLite with 36-byte ids; see
+    /// docs/scaling.md), to turn a byte cap into a row cap.
+    public static let approximateStoredBytes = 200
+}
+
 extension StateStore {
     /// Writes a batch in one statement (PostgreSQL) or one transaction (SQLite); a repeated id is kept
     /// as first written.
@@ -103,6 +109,16 @@ extension StateStore {
                 WHERE model = ? AND version = ? AND ts > ? AND label IS NOT NULL ORDER BY ts LIMIT ?
                 """, [.text(model), .text(version), .real(since), .integer(Int64(limit))]
             ).compactMap(Self.record)
+        }
+    }
+
+    /// Unlabeled predictions of one model version made after `since` (still waiting for an outcome).
+    public func pendingPredictions(model: String, version: String, since: Double) throws(StorageError) -> Int {
+        try executor.read { connection throws(StorageError) in
+            try connection.query(
+                "SELECT COUNT(*) FROM predictions WHERE model = ? AND version = ? AND ts > ? AND label IS NULL",
+                [.text(model), .text(version), .real(since)]
+            ).first?.first?.int ?? 0
         }
     }
 

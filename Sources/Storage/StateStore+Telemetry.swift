@@ -20,10 +20,12 @@ public struct StoredTelemetry: Sendable, Equatable {
 
 extension StateStore {
     /// Durably records points (same entity, metric and timestamp: last write wins) and labels;
-    /// returns once committed, so the caller may answer 2xx.
-    public func appendTelemetry(entity: String, points: [StoredPoint], labels: [String: String])
-        throws(StorageError)
-    {
+    /// returns once committed, so the caller may answer 2xx. In the same transaction, points of the
+    /// touched metrics at or before `latest − retention[metric]` are deleted: exactly the points the
+    /// in-memory window drops, so storage stays bounded and a replay rebuilds the same window.
+    public func appendTelemetry(
+        entity: String, points: [StoredPoint], labels: [String: String], retention: [String: Double] = [:]
+    ) throws(StorageError) {
         guard !points.isEmpty || !labels.isEmpty else { return }
         var latest: [PointKey: Double] = [:]
         for point in points { latest[PointKey(metric: point.metric, timestamp: point.timestamp)] = point.value }
@@ -50,6 +52,14 @@ extension StateStore {
                         ON CONFLICT (entity, metric, ts) DO UPDATE SET value = excluded.value
                         """, [.text(entity), .text(point.metric), .real(point.timestamp), .real(point.value)])
                 }
+            }
+            for metric in Set(unique.map(\.metric)) {
+                guard let keep = retention[metric] else { continue }
+                _ = try connection.execute(
+                    """
+                    DELETE FROM telemetry_points WHERE entity = ? AND metric = ? AND ts <= (
+                        SELECT MAX(ts) FROM telemetry_points WHERE entity = ? AND metric = ?) - ?
+                    """, [.text(entity), .text(metric), .text(entity), .text(metric), .real(keep)])
             }
             for (name, value) in labels {
                 try connection.query(

@@ -47,6 +47,18 @@ import Testing
         #expect(Set(try store.telemetryEntities()) == ["a", "b"])
     }
 
+    @Test(arguments: Backend.allCases) func appendsDropWhatTheWindowNoLongerReaches(_ backend: Backend) throws {
+        let store = try backend.freshStore()
+        defer { store.close() }
+        let points = (0...10).map { StoredPoint(metric: "m", timestamp: Double($0 * 10), value: 1) }
+        try store.appendTelemetry(entity: "e", points: points, labels: [:], retention: ["m": 30])
+        try store.appendTelemetry(
+            entity: "e", points: [.init(metric: "other", timestamp: 0, value: 1)], labels: [:], retention: ["m": 30])
+        let stored = try #require(try store.telemetry(entity: "e"))
+        #expect(stored.points.filter { $0.metric == "m" }.map(\.timestamp) == [80, 90, 100])
+        #expect(stored.points.contains { $0.metric == "other" }, "no retention given: kept")
+    }
+
     @Test(arguments: Backend.allCases) func concurrentWritersAllCommit(_ backend: Backend) throws {
         let store = try backend.freshStore()
         defer { store.close() }

@@ -116,4 +116,17 @@ public final class OutcomeTracker: Sendable {
             model: model, version: version, tiers: tiers, entries: entries.sorted { $0.time < $1.time },
             pending: pending, maxListedErrors: maxListedErrors)
     }
+
+    /// Statistics over labeled predictions kept elsewhere (a state store that outlives the process),
+    /// with this tracker's tiers and limits; `labeled` in time order.
+    public func statistics(
+        labeled: [(id: String, entity: String, risk: Double, tier: String, time: Double, label: Int)], pending: Int
+    ) -> OutcomeStatistics {
+        let entries = labeled.map {
+            Entry(id: $0.id, entity: $0.entity, risk: $0.risk, tier: $0.tier, time: $0.time, label: $0.label)
+        }
+        return OutcomeStatistics(
+            model: model, version: version, tiers: tiers, entries: entries, pending: pending,
+            maxListedErrors: maxListedErrors)
+    }
 }

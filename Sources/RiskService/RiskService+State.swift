@@ -1,0 +1,178 @@
+import Alerting
+import Features
+import Foundation
+import Monitoring
+import Registry
+import Storage
+
+/// What riskd keeps in its state store (`--state-url`) and how it comes back: telemetry is written
+/// through before a 2xx and replayed into the rolling windows on start (with PostgreSQL, re-read per
+/// entity on every assessment, so any replica computes the same features); open incidents, webhook
+/// delivery ids, predictions and their outcome labels survive restarts. Every call here blocks on the
+/// store, so it runs only in blocking handlers, on workers.
+extension RiskService {
+    static func stateURL(_ configuration: ServiceConfiguration) throws -> StateURL {
+        try StateURL(parsing: configuration.stateURL ?? "sqlite://\(configuration.dataDirectory)/riskd.db")
+    }
+
+    /// Rebuilds the windows and open incidents from the store (after the models loaded, so the
+    /// retention per metric is known).
+    func restoreState() throws {
+        applyRetentionIfModelsChanged()
+        var restored = 0
+        for entity in try store.telemetryEntities() {
+            if try replay(entity) { restored += 1 }
+        }
+        for incident in try store.incidents() {
+            guard let tier = AlertTier(name: incident.pagedTier) else { continue }
+            incidentLoop.lifecycle.restore(
+                dedupKey: incident.dedupKey,
+                IncidentLifecycle.Snapshot(
+                    pagedTier: tier, belowSince: incident.belowSince, lastUpdate: incident.lastUpdate))
+        }
+        logger.info(
+            "state restored",
+            [
+                "store": .string(store.url.description), "entities": .number(Double(restored)),
+                "incidents": .number(Double(incidentLoop.lifecycle.count)),
+            ])
+    }
+
+    /// Replaces the entity's in-memory windows with what the store holds, replayed in time order
+    /// through the same ingest rules, so the windows are exactly those of the process that wrote them.
+    @discardableResult
+    func replay(_ entity: String) throws -> Bool {
+        guard let stored = try store.telemetry(entity: entity) else { return false }
+        entities.remove(entity: entity)
+        let points = stored.points.map { MetricPoint(metric: $0.metric, timestamp: $0.timestamp, value: $0.value) }
+        _ = try? entities.ingest(entity: entity, points: points, labels: stored.labels)
+        return true
+    }
+
+    /// Shared store: another replica may have received this entity's telemetry; read it through.
+    func refreshFromSharedStore(_ entity: String) throws(HTTPResponseError) {
+        guard store.isShared else { return }
+        try storing { () throws(StorageError) in
+            do {
+                try replay(entity)
+            } catch let error as StorageError {
+                throw error
+            } catch {
+                throw StorageError(.failed, "\(error)")
+            }
+        }
+    }
+
+    /// Makes an accepted telemetry batch durable before the request is answered.
+    func persistTelemetry(_ entity: String, _ batch: TelemetryBatch) throws(HTTPResponseError) {
+        let points = batch.points.filter { $0.value.isFinite && $0.timestamp.isFinite }
+        var retention: [String: Double] = [:]
+        for point in points where retention[point.metric] == nil {
+            retention[point.metric] = entities.retentionSeconds(for: point.metric)
+        }
+        try storing { () throws(StorageError) in
+            try store.appendTelemetry(
+                entity: entity,
+                points: points.map { StoredPoint(metric: $0.metric, timestamp: $0.timestamp, value: $0.value) },
+                labels: batch.labels, retention: retention)
+        }
+    }
+
+    /// Writes an incident's lifecycle state after an observation changed it (open tier, hold timer).
+    func persistIncident(model: String, entity: String, before: IncidentLifecycle.Snapshot) throws(HTTPResponseError) {
+        let key = PagerDutyEvents.dedupKey(model: model, entity: entity)
+        let after = incidentLoop.lifecycle.snapshot(dedupKey: key)
+        guard after.pagedTier != before.pagedTier || after.belowSince != before.belowSince else { return }
+        try storing { () throws(StorageError) in
+            try store.updateIncident(dedupKey: key) { transaction throws(StorageError) in
+                try transaction.save(
+                    after.pagedTier.map {
+                        StoredIncident(
+                            dedupKey: key, pagedTier: $0.name, belowSince: after.belowSince,
+                            lastUpdate: after.lastUpdate ?? 0)
+                    })
+            }
+        }
+    }
+
+    /// An incident closed in PagerDuty is no longer open here either.
+    func forgetStoredIncident(_ key: String) throws(HTTPResponseError) {
+        try storing { () throws(StorageError) in
+            try store.updateIncident(dedupKey: key) { transaction throws(StorageError) in
+                try transaction.save(StoredIncident?.none)
+            }
+        }
+    }
+
+    /// True the first time a webhook delivery id is seen (remembered in the store for 48 hours).
+    func isFirstDelivery(_ id: String, now: Double) throws(HTTPResponseError) -> Bool {
+        try storing { () throws(StorageError) in try store.recordDelivery(id: id, now: now, ttl: 48 * 3600) }
+    }
+
+    /// Queues a prediction for the outcome join; never waits on the store.
+    func journal(id: String, model: ServableModel, entity: String, assessment: RiskAssessment, time: Double) {
+        predictionJournal.record(
+            PredictionRecord(
+                id: id, model: model.name, version: String(model.version), entity: entity, risk: assessment.risk,
+                tier: assessment.tier.rawValue, time: time))
+    }
+
+    /// Applies outcomes to the stored predictions (after flushing the journal, so a prediction made a
+    /// moment ago is labelable); returns how many were labeled.
+    func labelStored(_ reports: [OutcomeReport], model: String?) throws(HTTPResponseError) -> Int {
+        predictionJournal.flush()
+        return try storing { () throws(StorageError) in
+            var labeled = 0
+            for report in reports {
+                switch report.target {
+                case .prediction(let id):
+                    if try store.labelPrediction(id: id, label: report.label) != nil { labeled += 1 }
+                case .entity(let name, let from, let to):
+                    labeled += try store.labelPredictions(
+                        model: model, entity: name, from: from, to: to, label: report.label
+                    ).count
+                }
+            }
+            return labeled
+        }
+    }
+
+    /// A version's outcome statistics over the stored predictions of the last `ttlSeconds`.
+    func storedStatistics(_ tracker: OutcomeTracker, now: Double) throws(HTTPResponseError) -> OutcomeStatistics {
+        let since = now - tracker.ttlSeconds
+        return try storing { () throws(StorageError) in
+            let labeled = try store.labeledPredictions(
+                model: tracker.model, version: tracker.version, since: since, limit: tracker.capacity)
+            let pending = try store.pendingPredictions(model: tracker.model, version: tracker.version, since: since)
+            return tracker.statistics(
+                labeled: labeled.map {
+                    (id: $0.id, entity: $0.entity, risk: $0.risk, tier: $0.tier, time: $0.time, label: $0.label ?? 0)
+                }, pending: pending)
+        }
+    }
+
+    /// Once a minute: drop expired predictions (retention, then the byte cap) and webhook ids.
+    func pruneState(now: Double) {
+        do {
+            let maxRows = configuration.predictionStoreBytes / PredictionRecord.approximateStoredBytes
+            try store.prunePredictions(before: now - configuration.predictionStoreRetention, maxRows: maxRows)
+            try store.pruneDeliveries(before: now - 48 * 3600)
+        } catch {
+            logger.error("state store pruning failed", ["error": .string("\(error)")])
+        }
+    }
+
+    /// Runs a store call; a failure becomes 503 `storage_unavailable` (nothing was acknowledged) and,
+    /// like a failed outbox write, turns readiness off until durable writes work again.
+    func storing<T>(_ body: () throws(StorageError) -> T) throws(HTTPResponseError) -> T {
+        do {
+            let result = try body()
+            return result
+        } catch {
+            incidentLoop.storage.failed(store: "state", error.description)
+            throw HTTPResponseError(
+                .serviceUnavailable, "storage_unavailable",
+                "the \(store.url.backend) state store failed (\(error)); nothing was recorded, retry later")
+        }
+    }
+}
