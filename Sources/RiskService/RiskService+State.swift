@@ -139,6 +139,7 @@ extension RiskService {
 
     /// A version's outcome statistics over the stored predictions of the last `ttlSeconds`.
     func storedStatistics(_ tracker: OutcomeTracker, now: Double) throws(HTTPResponseError) -> OutcomeStatistics {
+        predictionJournal.flush()
         let since = now - tracker.ttlSeconds
         return try storing { () throws(StorageError) in
             let labeled = try store.labeledPredictions(
