@@ -47,7 +47,7 @@ let package = Package(
             name: "Registry", dependencies: ["Inference", "Features", "Crypto", "JSON", "Log", "Metrics", "TimeFormat"]),
         .target(name: "Monitoring", dependencies: ["JSON", "Metrics"]),
         .target(name: "Outbound", dependencies: ["CCurl", "Log"]),
-        .target(name: "Alerting", dependencies: ["Outbound", "Crypto", "JSON", "Log", "Metrics"]),
+        .target(name: "Alerting", dependencies: ["Outbound", "Crypto", "JSON", "Log", "Metrics", "Storage"]),
         .target(
             name: "RiskService",
             dependencies: [

@@ -171,6 +171,7 @@ final class IncidentLoop: Sendable {
 
     /// Durably enqueues one event; a storage failure is counted and turns readiness off until writes work.
     func store(_ event: OutboxEvent) throws(OutboxError) {
+        if let sink = OutboxSink.current { return try sink.enqueue(event) }
         do {
             try outbox.enqueue(event)
             storage.succeeded()

@@ -118,6 +118,10 @@ extension RiskService {
     func alert(model: String, version: Int?, entity: String, assessment: RiskAssessment, predictionID: String)
         throws(HTTPResponseError)
     {
+        if store.isShared {
+            return try alertShared(
+                model: model, version: version, entity: entity, assessment: assessment, predictionID: predictionID)
+        }
         let before = incidentLoop.lifecycle.snapshot(dedupKey: PagerDutyEvents.dedupKey(model: model, entity: entity))
         try Self.storing {
             () throws(OutboxError) in

@@ -1,3 +1,4 @@
+import Alerting
 import Features
 import Foundation
 import HTTPCore
@@ -35,6 +36,8 @@ public final class RiskService: Sendable {
     let predictionLog: PredictionLog?
     let store: StateStore
     let predictionJournal: PredictionJournal
+    /// Delivers the shared store's outbox (PostgreSQL only; SQLite pages stay in the file outbox).
+    let storeDelivery: StoreOutboxDelivery?
     private let server: Mutex<HTTPServer?> = Mutex(nil)
 
     public init(configuration: ServiceConfiguration, logger: Logger) throws {
@@ -81,6 +84,7 @@ public final class RiskService: Sendable {
         incidentLoop = try IncidentLoop(
             configuration: configuration, policy: policy, metrics: metrics,
             logger: logger.child(label: "riskd.alerting"))
+        storeDelivery = store.isShared ? StoreOutboxDelivery(store: store, borrowingFrom: incidentLoop.outbox) : nil
         DriftMetrics.register(on: metrics) { observers.all().map(\.drift) }
         OutcomeMetrics.register(on: metrics) { observers.all().map(\.outcomes) }
     }
@@ -93,6 +97,7 @@ public final class RiskService: Sendable {
         }
         registry.reload()
         try restoreState()
+        storeDelivery?.start()
         registry.startWatching()
         maintenance.start(interval: 60) { [weak self] in self?.maintain() }
         let routes = makeRoutes()
@@ -130,6 +135,7 @@ public final class RiskService: Sendable {
         registry.stopWatching()
         maintenance.stop()
         incidentLoop.stop()
+        storeDelivery?.stop(timeout: 5)
         _ = shadowScorer.drain(timeout: 5)
         predictionLog?.close(timeout: 10)
         predictionJournal.stop(timeout: 10)

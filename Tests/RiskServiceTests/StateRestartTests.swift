@@ -25,11 +25,20 @@ import Testing
         let environment: [String: String]
     }
 
-    static func setup(pagerDuty: FakeUpstream) throws -> Setup {
+    static func repository() throws -> TemporaryModelRepository {
         let repository = try TemporaryModelRepository()
         try repository.addLinearVersion(
             "disk", version: 1, features: ["a", "b", "c", "d"], coefficients: [0.01, 3, 0.05, 0.1], intercept: -3,
             manifest: manifest)
+        return repository
+    }
+
+    /// A data directory with PagerDuty's key and webhook secret and a policy that resolves at once, and
+    /// the environment of a riskd using it with `stateURL` (default: SQLite inside it).
+    static func setup(
+        pagerDuty: FakeUpstream, repository: TemporaryModelRepository? = nil, stateURL: String? = nil
+    ) throws -> Setup {
+        let repository = try repository ?? Self.repository()
         let data = NSTemporaryDirectory() + "riskd-restart-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
         try Data("routing-key-0123456789abcdef".utf8).write(to: URL(fileURLWithPath: data + "/pd-key"))
@@ -44,7 +53,7 @@ import Testing
                 "RISKD_MODELS_DIR": repository.root, "RISKD_DATA_DIR": data, "RISKD_CONFIG": data + "/policy.json",
                 "RISKD_PAGERDUTY_URL": pagerDuty.baseURL, "RISKD_PAGERDUTY_ROUTING_KEY_FILE": data + "/pd-key",
                 "RISKD_PAGERDUTY_WEBHOOK_SECRETS_FILE": data + "/secrets",
-                "RISKD_STATE_URL": "sqlite://\(data)/state/riskd.db",
+                "RISKD_STATE_URL": stateURL ?? "sqlite://\(data)/state/riskd.db",
             ])
     }
 

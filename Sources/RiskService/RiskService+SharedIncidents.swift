@@ -1,0 +1,72 @@
+import Alerting
+import Foundation
+import Storage
+
+/// Where `IncidentLoop.store` puts an event while an incident decision runs inside a state-store
+/// transaction: into that transaction (the transactional outbox) instead of the local file outbox.
+/// Bound per thread for the duration of the decision only.
+enum OutboxSink {
+    /// The transaction's enqueue, boxed because the transaction belongs to one thread.
+    final class Target: @unchecked Sendable {
+        let transaction: IncidentTransaction
+        init(_ transaction: IncidentTransaction) { self.transaction = transaction }
+
+        func enqueue(_ event: OutboxEvent) throws(OutboxError) {
+            do {
+                try transaction.enqueue(event.stored)
+            } catch {
+                throw .storage(error.description)
+            }
+        }
+    }
+
+    @TaskLocal static var current: Target?
+}
+
+/// With a shared store (PostgreSQL) the incident decision for a dedup key runs in one transaction that
+/// holds the key's lock: read the incident as the store has it, decide, put any page into the store's
+/// outbox and save the incident. Replicas that see the same tier rise therefore page exactly once,
+/// and a page exists if and only if the incident change that caused it committed.
+extension RiskService {
+    func alertShared(model: String, version: Int?, entity: String, assessment: RiskAssessment, predictionID: String)
+        throws(HTTPResponseError)
+    {
+        let key = PagerDutyEvents.dedupKey(model: model, entity: entity)
+        let labels = entities.labels(entity: entity) ?? [:]
+        let lifecycle = incidentLoop.lifecycle
+        try storing { () throws(StorageError) in
+            try store.updateIncident(dedupKey: key) { [self] transaction throws(StorageError) in
+                if let stored = try transaction.incident(), let tier = AlertTier(name: stored.pagedTier) {
+                    lifecycle.restore(
+                        dedupKey: key,
+                        IncidentLifecycle.Snapshot(
+                            pagedTier: tier, belowSince: stored.belowSince, lastUpdate: stored.lastUpdate))
+                } else {
+                    lifecycle.forget(dedupKey: key)
+                }
+                let before = lifecycle.snapshot(dedupKey: key)
+                var failure: OutboxError?
+                OutboxSink.$current.withValue(OutboxSink.Target(transaction)) {
+                    do throws(OutboxError) {
+                        try incidentLoop.observe(
+                            model: model, version: version, entity: entity, labels: labels, assessment: assessment,
+                            predictionID: predictionID, now: Date().timeIntervalSince1970)
+                    } catch {
+                        failure = error
+                    }
+                }
+                if let failure {
+                    lifecycle.restore(dedupKey: key, before)
+                    throw StorageError(.failed, failure.description)
+                }
+                let after = lifecycle.snapshot(dedupKey: key)
+                try transaction.save(
+                    after.pagedTier.map {
+                        StoredIncident(
+                            dedupKey: key, pagedTier: $0.name, belowSince: after.belowSince,
+                            lastUpdate: after.lastUpdate ?? 0)
+                    })
+            }
+        }
+    }
+}
