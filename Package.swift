@@ -44,14 +44,15 @@ let package = Package(
         .target(name: "Storage", dependencies: ["CSQLite", "CPostgres", "SystemIO", "JSON"]),
         .target(name: "Crypto", dependencies: ["CCrypto"]),
         .target(
-            name: "Registry", dependencies: ["Inference", "Features", "Crypto", "JSON", "Log", "Metrics", "TimeFormat"]),
+            name: "Registry",
+            dependencies: ["Inference", "Features", "Crypto", "JSON", "Log", "Metrics", "TimeFormat", "SystemIO"]),
         .target(name: "Monitoring", dependencies: ["JSON", "Metrics"]),
         .target(name: "Outbound", dependencies: ["CCurl", "Log"]),
-        .target(name: "Alerting", dependencies: ["Outbound", "Crypto", "JSON", "Log", "Metrics", "Storage"]),
+        .target(name: "Alerting", dependencies: ["Outbound", "Crypto", "JSON", "Log", "Metrics", "Storage", "SystemIO"]),
         .target(
             name: "RiskService",
             dependencies: [
-                "HTTPServer", "HTTPCore", "JSON", "Registry", "Features", "Inference", "Monitoring", "Alerting", "Storage",
+                "HTTPServer", "HTTPCore", "JSON", "Registry", "Features", "Inference", "Monitoring", "Alerting", "Storage", "SystemIO",
                 "Crypto", "Log", "Metrics", "TimeFormat",
             ],
             plugins: ["EmbedOpenAPI"]),

@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import JSON
+import SystemIO
 
 /// `dead-letters.jsonl`: events the receiver rejected for good (4xx other than 429, or retries
 /// exhausted), one JSON object per line with the reason, so an operator can inspect and replay them.
@@ -11,35 +12,28 @@ import JSON
 final class DeadLetterFile {
     let path: String
     let maxBytes: Int
-    private var descriptor: Int32
-    private var size: Int
+    private var file: DurableFile
 
     init(directory: String, maxBytes: Int) throws(OutboxError) {
         path = directory + "/dead-letters.jsonl"
         self.maxBytes = maxBytes
-        descriptor = try Self.open(path)
-        size = Int(lseek(descriptor, 0, SEEK_END))
+        file = try Self.open(path)
     }
 
-    deinit {
-        close(descriptor)
-    }
-
-    private static func open(_ path: String) throws(OutboxError) -> Int32 {
-        let descriptor = Glibc.open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else { throw .storage("cannot open \(path): \(String(cString: strerror(errno)))") }
-        _ = fchmod(descriptor, 0o600)  // a file left by an older version may be world-readable
-        return descriptor
+    private static func open(_ path: String) throws(OutboxError) -> DurableFile {
+        do {
+            return try DurableFile(appendingTo: path)
+        } catch {
+            throw .storage(error.description)
+        }
     }
 
     private func rotate() throws(OutboxError) {
         guard rename(path, path + ".1") == 0 else {
             throw .storage("cannot rotate \(path): \(String(cString: strerror(errno)))")
         }
-        let fresh = try Self.open(path)
-        close(descriptor)
-        descriptor = fresh
-        size = 0
+        file.close()
+        file = try Self.open(path)
     }
 
     func append(_ event: OutboxEvent, reason: String, at now: Double) throws(OutboxError) {
@@ -49,10 +43,11 @@ final class DeadLetterFile {
             "body": .string(SecretRedaction.body(event.body)),
         ]).serialized()
         line.append(UInt8(ascii: "\n"))
-        if size > 0, size + line.count > maxBytes { try rotate() }
-        guard OutboxLogFile.writeAll(descriptor, line), fsync(descriptor) == 0 else {
-            throw .storage("cannot append to \(path): \(String(cString: strerror(errno)))")
+        if file.size > 0, file.size + line.count > maxBytes { try rotate() }
+        do {
+            try file.append(line)
+        } catch {
+            throw .storage(error.description)
         }
-        size += line.count
     }
 }

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import Glibc
+import SystemIO
 
 /// The outbox's append-only log on disk: framed, checksummed records, fsynced before an append returns.
 ///
@@ -16,33 +17,25 @@ final class OutboxLogFile {
 
     let directory: String
     let path: String
-    private var descriptor: Int32
-    private(set) var size: Int
+    private let file: DurableFile
+    var size: Int { file.size }
 
     init(directory: String, name: String) throws(OutboxError) {
         self.directory = directory
         path = directory + "/" + name
         do {
-            try FileManager.default.createDirectory(
-                atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            // Pages name hosts and carry the routing key: owner-only, also for a directory made by an older version.
+            try DurableFile.createDirectory(directory)
+            _ = chmod(directory, 0o700)
+            file = try DurableFile(appendingTo: path, exclusiveLock: true)
         } catch {
-            throw .storage("cannot create \(directory): \(error)")
+            throw .storage(error.description)
         }
-        // Pages name hosts and carry the routing key: owner-only, also for a directory made by an older version.
-        _ = chmod(directory, 0o700)
-        descriptor = try Self.openLocked(path)
-        size = Int(lseek(descriptor, 0, SEEK_END))
-    }
-
-    deinit {
-        close()
     }
 
     /// Releases the file and its lock; later appends fail with `OutboxError.stopped`.
     func close() {
-        guard descriptor >= 0 else { return }
-        Glibc.close(descriptor)
-        descriptor = -1
+        file.close()
     }
 
     /// Every intact payload in order; a torn or corrupt tail is cut off (its byte count is returned).
@@ -56,47 +49,33 @@ final class OutboxLogFile {
             offset += Self.headerSize + payload.count
         }
         if offset < bytes.count {
-            guard ftruncate(descriptor, off_t(offset)) == 0, fsync(descriptor) == 0 else {
-                throw .storage("cannot truncate \(path): \(String(cString: strerror(errno)))")
+            do {
+                try file.truncate(to: offset)
+            } catch {
+                throw .storage(error.description)
             }
         }
-        size = offset
         return (payloads, bytes.count - offset)
     }
 
     /// Appends framed payloads and fsyncs; on failure the file is cut back to its previous size.
     func append(_ payloads: [[UInt8]]) throws(OutboxError) {
-        guard descriptor >= 0 else { throw .stopped }
-        var frames: [UInt8] = []
-        for payload in payloads { frames += Self.frame(payload) }
-        let written = Self.writeAll(descriptor, frames)
-        guard written, fsync(descriptor) == 0 else {
-            let reason = String(cString: strerror(errno))
-            _ = ftruncate(descriptor, off_t(size))
-            throw .storage("cannot append to \(path): \(reason)")
+        guard file.isOpen else { throw .stopped }
+        do {
+            try file.append(payloads.flatMap(Self.frame))
+        } catch {
+            throw .storage(error.description)
         }
-        size += frames.count
     }
 
-    /// Atomically replaces the log with exactly these payloads.
+    /// Atomically replaces the log with exactly these payloads (keeping its lock throughout).
     func rewrite(_ payloads: [[UInt8]]) throws(OutboxError) {
-        guard descriptor >= 0 else { throw .stopped }
-        let temporary = path + ".compact"
-        unlink(temporary)
-        // Locked before the rename, so the path is never unlocked while we own it.
-        let fresh = try Self.openLocked(temporary)
-        var frames: [UInt8] = []
-        for payload in payloads { frames += Self.frame(payload) }
-        guard Self.writeAll(fresh, frames), fsync(fresh) == 0, rename(temporary, path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            Glibc.close(fresh)
-            unlink(temporary)
-            throw .storage("cannot compact \(path): \(reason)")
+        guard file.isOpen else { throw .stopped }
+        do {
+            try file.replaceContents(with: payloads.flatMap(Self.frame))
+        } catch {
+            throw .storage(error.description)
         }
-        Glibc.close(descriptor)
-        descriptor = fresh
-        size = frames.count
-        Self.syncDirectory(directory)
     }
 
     static func frame(_ payload: [UInt8]) -> [UInt8] {
@@ -116,40 +95,5 @@ final class OutboxLogFile {
         let payload = Array(bytes[start..<start + length])
         guard Digest.constantTimeEquals(Digest.sha256(payload), Array(bytes[offset + 4..<start])) else { return nil }
         return payload
-    }
-
-    private static func openLocked(_ path: String) throws(OutboxError) -> Int32 {
-        let descriptor = Glibc.open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else { throw .storage("cannot open \(path): \(String(cString: strerror(errno)))") }
-        _ = fchmod(descriptor, 0o600)
-        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
-            Glibc.close(descriptor)
-            throw .storage("\(path) is in use by another outbox")
-        }
-        return descriptor
-    }
-
-    static func writeAll(_ descriptor: Int32, _ bytes: [UInt8]) -> Bool {
-        bytes.withUnsafeBytes { buffer in
-            guard let base = buffer.baseAddress else { return true }
-            var offset = 0
-            while offset < buffer.count {
-                let result = write(descriptor, base + offset, buffer.count - offset)
-                if result < 0 {
-                    if errno == EINTR { continue }
-                    return false
-                }
-                offset += result
-            }
-            return true
-        }
-    }
-
-    /// Makes a rename durable; failure only risks replaying already-acked events (at least once).
-    static func syncDirectory(_ directory: String) {
-        let descriptor = Glibc.open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard descriptor >= 0 else { return }
-        _ = fsync(descriptor)
-        Glibc.close(descriptor)
     }
 }

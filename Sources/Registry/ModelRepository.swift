@@ -1,4 +1,5 @@
 import Foundation
+import SystemIO
 
 /// The on-disk layout operators know from TensorFlow Serving and Triton:
 /// `<directory>/<model-name>/<version>/{model.json|model.txt|model.riskd.json, manifest.json}` and an
@@ -63,19 +64,10 @@ struct ModelRepository: Sendable {
     /// Replaces `aliases.json` atomically (temporary file, fsync, rename), so a crash leaves the old or
     /// the new file, never a torn one.
     func writeAliases(_ aliases: ModelAliases, for model: String) throws {
-        let path = aliasesPath(for: model)
-        let temporary = path + ".tmp-\(getpid())"
         var bytes = aliases.json.serialized()
         bytes.append(0x0A)
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else { throw CocoaError(.fileWriteNoPermission) }
-        let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
-        let synced = fsync(descriptor)
-        close(descriptor)
-        guard written == bytes.count, synced == 0, rename(temporary, path) == 0 else {
-            unlink(temporary)
-            throw CocoaError(.fileWriteUnknown)
-        }
+        // 0644: the model repository is read by people and tools, unlike riskd's private state.
+        try DurableFile.replace(aliasesPath(for: model), with: bytes, mode: 0o644)
     }
 
     private func isDirectory(_ path: String) -> Bool {

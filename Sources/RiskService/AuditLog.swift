@@ -3,6 +3,7 @@ import Foundation
 import JSON
 import Metrics
 import Synchronization
+import SystemIO
 import TimeFormat
 
 /// Who changed what, when, from where, and whether it worked: one JSON line per administrative action,
@@ -14,18 +15,17 @@ final class AuditLog: Sendable {
     /// not queued, so it can neither grow memory nor hold up the event loops.
     static let maxPendingDenials = 1024
 
-    private let descriptor: Mutex<Int32>
+    private let file: Mutex<DurableFile?>
     private let denialQueue = DispatchQueue(label: "riskd.audit.denials")
     private let pendingDenials = Atomic<Int>(0)
     private let droppedDenials: Counter
 
     init(path: String, metrics: MetricsRegistry) throws {
-        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
-        guard fd >= 0 else {
-            throw ServiceConfiguration.Error(description: "audit log \(path) cannot be opened (errno \(errno))")
+        do {
+            file = Mutex(try DurableFile(appendingTo: path))  // owner-only, like every file under the data directory
+        } catch {
+            throw ServiceConfiguration.Error(description: "audit log cannot be opened: \(error)")
         }
-        _ = fchmod(fd, 0o600)  // owner-only, like every file under the data directory
-        descriptor = Mutex(fd)
         droppedDenials = metrics.counter(
             "riskd_audit_denials_dropped_total",
             help: "Refused admin attempts not written to the audit log because too many were already queued.")
@@ -62,27 +62,15 @@ final class AuditLog: Sendable {
         if !detail.isEmpty { object.append("detail", .object(detail)) }
         var line = JSONValue.object(object).serialized()
         line.append(0x0A)
-        descriptor.withLock { fd in
-            guard fd >= 0 else { return }
-            line.withUnsafeBytes { buffer in
-                var offset = 0
-                while offset < buffer.count {
-                    let written = write(fd, buffer.baseAddress! + offset, buffer.count - offset)
-                    if written < 0 && errno == EINTR { continue }
-                    guard written > 0 else { return }
-                    offset += written
-                }
-            }
-            fsync(fd)
-        }
+        file.withLock { file in _ = try? file?.append(line) }
     }
 
     /// Writes the queued denial records, then closes the file.
     func close() {
         denialQueue.sync {}
-        descriptor.withLock { fd in
-            if fd >= 0 { Foundation.close(fd) }
-            fd = -1
+        file.withLock { file in
+            file?.close()
+            file = nil
         }
     }
 }

@@ -10,11 +10,13 @@ public final class DurableFile {
     public let path: String
     public private(set) var size: Int
     private var descriptor: Int32
+    private let exclusiveLock: Bool
 
     /// Opens `path` for appending, creating it with `mode`. With `exclusiveLock`, a second opener (in
     /// this or another process) fails instead of interleaving records.
     public init(appendingTo path: String, mode: mode_t = 0o600, exclusiveLock: Bool = false) throws(DurableFileError) {
         self.path = path
+        self.exclusiveLock = exclusiveLock
         descriptor = try Self.open(path, flags: O_WRONLY | O_CREAT | O_APPEND, mode: mode, lock: exclusiveLock)
         size = Int(lseek(descriptor, 0, SEEK_END))
     }
@@ -53,8 +55,8 @@ public final class DurableFile {
 
     /// Atomically replaces this file's content and keeps appending to the new file (and its lock).
     public func replaceContents(with bytes: [UInt8], mode: mode_t = 0o600) throws(DurableFileError) {
-        let locked = flock(descriptor, LOCK_EX | LOCK_NB) == 0 || errno == EWOULDBLOCK
-        let fresh = try Self.writeTemporary(for: path, bytes: bytes, mode: mode, lock: locked)
+        // Locked before the rename, so the path is never unlocked while this writer owns it.
+        let fresh = try Self.writeTemporary(for: path, bytes: bytes, mode: mode, lock: exclusiveLock)
         guard rename(path + ".tmp", path) == 0 else {
             let code = errno
             Glibc.close(fresh)
@@ -118,6 +120,7 @@ public final class DurableFile {
     private static func open(_ path: String, flags: Int32, mode: mode_t, lock: Bool) throws(DurableFileError) -> Int32 {
         let descriptor = Glibc.open(path, flags | O_CLOEXEC, mode)
         guard descriptor >= 0 else { throw DurableFileError(path: path, operation: "open", code: errno) }
+        _ = fchmod(descriptor, mode)  // a file left by an older version may be more open than `mode`
         if lock, flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
             Glibc.close(descriptor)
             throw DurableFileError(path: path, operation: "lock (in use by another writer)", code: EWOULDBLOCK)
