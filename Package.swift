@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "RiskdInference", targets: ["Inference", "JSON"]),
         .library(name: "RiskdFeatures", targets: ["Features"]),
         .library(name: "RiskdHTTPServer", targets: ["HTTPServer", "HTTPCore"]),
+        .library(name: "RiskdStorage", targets: ["Storage", "RiskdTesting"]),
     ],
     targets: [
         // C shims and system libraries.

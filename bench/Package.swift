@@ -11,6 +11,13 @@ let package = Package(
         .executableTarget(
             name: "HTTPStaticServer",
             dependencies: [.product(name: "RiskdHTTPServer", package: "riskd")]),
+        // The state layer's cost: telemetry ingest with SQLite and PostgreSQL against in-memory only, and
+        // what recording predictions for the outcome join costs the predict path (bench/state/run.sh).
+        .executableTarget(
+            name: "StateBench",
+            dependencies: [
+                .product(name: "RiskdFeatures", package: "riskd"), .product(name: "RiskdStorage", package: "riskd"),
+            ]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -66,3 +66,14 @@ final class DurableFileLock: @unchecked Sendable {
     let file: DurableFile
     init(_ file: DurableFile) { self.file = file }
 }
+
+extension StateStore {
+    /// Bytes PostgreSQL uses for `table` with its indexes and TOAST (capacity planning and the bench);
+    /// nil with SQLite, whose whole file is the measure.
+    public func postgresTableBytes(_ table: String) throws(StorageError) -> Int? {
+        guard isShared else { return nil }
+        return try executor.read { connection throws(StorageError) in
+            try connection.query("SELECT pg_total_relation_size(CAST(? AS regclass))", [.text(table)]).first?.first?.int
+        }
+    }
+}
