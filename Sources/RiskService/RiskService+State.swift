@@ -74,7 +74,7 @@ extension RiskService {
             try store.appendTelemetry(
                 entity: entity,
                 points: points.map { StoredPoint(metric: $0.metric, timestamp: $0.timestamp, value: $0.value) },
-                labels: batch.labels, retention: retention)
+                labels: batch.labels, retention: retention, maxPointsPerSeries: entities.limits.maxPointsPerSeries)
         }
     }
 

@@ -22,9 +22,11 @@ extension StateStore {
     /// Durably records points (same entity, metric and timestamp: last write wins) and labels;
     /// returns once committed, so the caller may answer 2xx. In the same transaction, points of the
     /// touched metrics at or before `latest − retention[metric]` are deleted: exactly the points the
-    /// in-memory window drops, so storage stays bounded and a replay rebuilds the same window.
+    /// in-memory window drops, so storage stays bounded and a replay rebuilds the same window. Likewise
+    /// only the newest `maxPointsPerSeries` points of each touched metric are kept.
     public func appendTelemetry(
-        entity: String, points: [StoredPoint], labels: [String: String], retention: [String: Double] = [:]
+        entity: String, points: [StoredPoint], labels: [String: String], retention: [String: Double] = [:],
+        maxPointsPerSeries: Int? = nil
     ) throws(StorageError) {
         guard !points.isEmpty || !labels.isEmpty else { return }
         var latest: [PointKey: Double] = [:]
@@ -54,6 +56,18 @@ extension StateStore {
                 }
             }
             for metric in Set(unique.map(\.metric)) {
+                if let maxPointsPerSeries {
+                    _ = try connection.execute(
+                        """
+                        DELETE FROM telemetry_points WHERE entity = ? AND metric = ? AND ts < (
+                            SELECT ts FROM telemetry_points WHERE entity = ? AND metric = ?
+                            ORDER BY ts DESC LIMIT 1 OFFSET ?)
+                        """,
+                        [
+                            .text(entity), .text(metric), .text(entity), .text(metric),
+                            .integer(Int64(max(0, maxPointsPerSeries - 1))),
+                        ])
+                }
                 guard let keep = retention[metric] else { continue }
                 _ = try connection.execute(
                     """

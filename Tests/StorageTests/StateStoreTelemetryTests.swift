@@ -57,6 +57,14 @@ import Testing
         let stored = try #require(try store.telemetry(entity: "e"))
         #expect(stored.points.filter { $0.metric == "m" }.map(\.timestamp) == [80, 90, 100])
         #expect(stored.points.contains { $0.metric == "other" }, "no retention given: kept")
+        try store.appendTelemetry(
+            entity: "e", points: (101...105).map { StoredPoint(metric: "m", timestamp: Double($0), value: 2) },
+            labels: [:], retention: ["m": 30], maxPointsPerSeries: 4)
+        #expect(
+            try store.telemetry(entity: "e")?.points.filter { $0.metric == "m" }.map(\.timestamp) == [
+                102, 103, 104, 105,
+            ],
+            "only the newest 4 points of the series are kept")
     }
 
     @Test(arguments: Backend.allCases) func concurrentWritersAllCommit(_ backend: Backend) throws {
