@@ -45,7 +45,7 @@ func ingestRate(store: StateStore?) -> Double {
                         entity: "host-\(entity)",
                         points: points.map { StoredPoint(metric: $0.metric, timestamp: $0.timestamp, value: $0.value) },
                         labels: ["cluster": "c"], retention: ["temp": 30 * 86_400, "errors": 7 * 86_400],
-                        maxPointsPerSeries: limits.maxPointsPerSeries)
+                        maxPointsPerSeries: entities.limits.maxPointsPerSeries)
                 }
             }
         }
