@@ -2,6 +2,7 @@ import Dispatch
 import Foundation
 import Storage
 import Synchronization
+import SystemIO
 
 /// Delivers the outbox kept in a shared state store (PostgreSQL), so that replicas share one queue:
 /// every replica runs these workers, and `OutboxSession` hands each event to exactly one of them,
@@ -14,19 +15,19 @@ public final class StoreOutboxDelivery: Sendable {
     let store: StateStore
     let outbox: Outbox
     private let stopping = Atomic<Bool>(false)
-    private let workers = DispatchGroup()
+    /// One thread per delivery worker, each running its claim loop until stopped.
+    private let workers: FixedThreadPool
 
     public init(store: StateStore, borrowingFrom outbox: Outbox) {
         self.store = store
         self.outbox = outbox
+        let count = max(1, outbox.configuration.workerCount)
+        workers = FixedThreadPool(name: "store-outbox", threads: count, capacity: count)
     }
 
     public func start() {
-        for index in 0..<max(1, outbox.configuration.workerCount) {
-            workers.enter()
-            let thread = Thread { [self] in runWorker() }
-            thread.name = "store-outbox-\(index)"
-            thread.start()
+        for _ in 0..<workers.threadCount {
+            workers.submit { [self] in runWorker() }
         }
     }
 
@@ -34,11 +35,10 @@ public final class StoreOutboxDelivery: Sendable {
     @discardableResult
     public func stop(timeout: Double) -> Bool {
         stopping.store(true, ordering: .releasing)
-        return workers.wait(timeout: .now() + max(0, timeout)) == .success
+        return workers.stop(timeout: timeout)
     }
 
     private func runWorker() {
-        defer { workers.leave() }
         var session: OutboxSession?
         while !stopping.load(ordering: .acquiring) {
             do throws(StorageError) {
