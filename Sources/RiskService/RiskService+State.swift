@@ -152,9 +152,18 @@ extension RiskService {
         }
     }
 
-    /// Once a minute: drop expired predictions (retention, then the byte cap) and webhook ids.
+    /// Once a minute: drop expired predictions (retention, then the byte cap), webhook ids, and the
+    /// telemetry of entities idle for longer than `--entity-idle-ttl` beyond the longest window (the
+    /// in-memory store forgets them too, so a restart brings back the same set).
     func pruneState(now: Double) {
+        var longestWindow = entities.limits.defaultRetentionSeconds
+        for entry in registry.snapshot.models.values {
+            for model in entry.available.values {
+                for spec in model.manifest.features { longestWindow = max(longestWindow, spec.windowSeconds) }
+            }
+        }
         do {
+            try store.pruneTelemetry(before: now - configuration.entityIdleTTL - longestWindow)
             let maxRows = configuration.predictionStoreBytes / PredictionRecord.approximateStoredBytes
             try store.prunePredictions(before: now - configuration.predictionStoreRetention, maxRows: maxRows)
             try store.pruneDeliveries(before: now - 48 * 3600)
