@@ -38,12 +38,13 @@ extension RiskService {
             ])
     }
 
-    /// Replaces the entity's in-memory windows with what the store holds, replayed in time order
-    /// through the same ingest rules, so the windows are exactly those of the process that wrote them.
+    /// Replays what the store holds for the entity, in time order, through the same ingest rules, so
+    /// the windows are exactly those of the process that wrote them. Into windows that already hold
+    /// some of the points (a shared store) the replay is a union with last-write-wins per timestamp,
+    /// which converges to the same windows without ever emptying them under a concurrent reader.
     @discardableResult
     func replay(_ entity: String) throws -> Bool {
         guard let stored = try store.telemetry(entity: entity) else { return false }
-        entities.remove(entity: entity)
         let points = stored.points.map { MetricPoint(metric: $0.metric, timestamp: $0.timestamp, value: $0.value) }
         _ = try? entities.ingest(entity: entity, points: points, labels: stored.labels)
         return true

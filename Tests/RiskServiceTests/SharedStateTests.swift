@@ -41,7 +41,11 @@ import Testing
         #expect(try Restart.post(a.port, "/v1/entities/e1/telemetry", raise).status == 200)
         #expect(try Restart.risks(b.port, entities: ["e1"])["e1"]?["tier"] == "L1")
         #expect(
-            try Restart.post(b.port, "/v1/entities/e1/telemetry", Self.points([("errors", now - 25, 2)])).status == 200)
+            try Restart.post(b.port, "/v1/entities/e1/telemetry", Self.points([("errors", now - 25, 3)])).status == 200)
+        // Telemetry that reached only B is in A's answer too.
+        let bothAfter = try Restart.risks(a.port, entities: ["e1"])
+        #expect(bothAfter["e1"]?["features"]?["b"] == 3, "errors = 3 was posted to B only")
+        #expect(bothAfter == (try Restart.risks(b.port, entities: ["e1"])))
         #expect(pagerDuty.waitForRequests(count: 1, timeout: 10))
         Thread.sleep(forTimeInterval: 1)
         #expect(Restart.events(pagerDuty, action: "trigger", key: "riskd/disk/e1") == 1)
