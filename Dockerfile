@@ -9,7 +9,7 @@
 ############################ builder ############################
 FROM swift:6.3-bookworm AS builder
 RUN apt-get update \
- && apt-get install -y --no-install-recommends libcurl4-openssl-dev libssl-dev \
+ && apt-get install -y --no-install-recommends libcurl4-openssl-dev libssl-dev libsqlite3-dev libpq-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 # Manifest first so dependency resolution is cached apart from source edits
@@ -25,9 +25,10 @@ RUN swift build -c release --static-swift-stdlib --product riskd \
 ############################ runtime ############################
 FROM debian:bookworm-slim AS runtime
 # libcurl4 + libssl3: riskd links libcurl (outbound PagerDuty) and libcrypto (HMAC) dynamically.
+# libsqlite3-0 + libpq5: the state store (--state-url sqlite:// or postgres://).
 # ca-certificates: TLS to events.pagerduty.com. curl: the HEALTHCHECK below.
 RUN apt-get update \
- && apt-get install -y --no-install-recommends libcurl4 libssl3 ca-certificates curl tzdata \
+ && apt-get install -y --no-install-recommends libcurl4 libssl3 libsqlite3-0 libpq5 ca-certificates curl tzdata \
  && rm -rf /var/lib/apt/lists/* \
  && groupadd --system --gid 10001 riskd \
  && useradd --system --uid 10001 --gid 10001 --home-dir /nonexistent --no-create-home \
