@@ -1,7 +1,7 @@
 /// Percent-decoding for query items and route parameters. Malformed escapes are kept literally rather
 /// than rejected, and invalid UTF-8 is replaced, so decoding never fails on client input.
-enum PercentDecoding {
-    static func decode(_ text: String, plusAsSpace: Bool) -> String {
+public enum PercentDecoding {
+    public static func decode(_ text: String, plusAsSpace: Bool) -> String {
         let bytes = Array(text.utf8)
         guard bytes.contains(UInt8(ascii: "%")) || (plusAsSpace && bytes.contains(UInt8(ascii: "+"))) else {
             return text

@@ -4,6 +4,7 @@ import JSON
 import Log
 import Metrics
 import Monitoring
+import RiskCore
 
 /// Closes the loop from prediction to page to outcome: tier changes become PagerDuty Events v2 through
 /// the durable outbox (after suppression), PagerDuty and Alertmanager webhooks become open-incident

@@ -1,6 +1,7 @@
 import Foundation
 import Monitoring
 import Registry
+import RiskCore
 
 /// What happens to every prediction after it is computed: it gets an id, goes to the prediction log,
 /// feeds the version's drift monitor and outcome tracker, and (when a shadow alias is set) is scored

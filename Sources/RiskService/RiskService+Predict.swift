@@ -2,6 +2,7 @@ import HTTPCore
 import HTTPServer
 import JSON
 import Registry
+import RiskCore
 
 /// `POST /v1/models/{name}/predict` and its per-version twin: the hot path. Everything here runs inline
 /// on the event loop against one registry snapshot, so a version swap mid-request cannot mix versions.
@@ -43,10 +44,11 @@ extension RiskService {
                     instance, index: chosen.featureIndex, count: chosen.featureNames.count)
                 if rejectUnknown, !unknown.isEmpty { throw unknownFeatures(index, unknown, chosen.featureNames) }
                 var assessment: RiskAssessment
-                do throws(HTTPResponseError) {
+                do throws(ScoringError) {
                     assessment = try scorer.assess(values, with: chosen)
                 } catch {
-                    throw HTTPResponseError(error.status, error.code, "instances[\(index)]: \(error.message)")
+                    throw HTTPResponseError(
+                        .unprocessableContent, error.kind.rawValue, "instances[\(index)]: \(error.message)")
                 }
                 assessment.unknownFeatures = unknown
                 answers.append((assessment, values, chosen.featureNames))

@@ -1,8 +1,10 @@
 import Features
 import HTTPCore
+import HTTPRouting
 import HTTPServer
 import JSON
 import Registry
+import RiskCore
 
 /// Raw telemetry in, current risk out: points go into the entity's rolling windows, then every model
 /// that scores telemetry computes its manifest's features as of the entity's latest point.
@@ -86,7 +88,7 @@ extension RiskService {
             result.append(
                 "features",
                 .object(JSONObject(zip(specs, vector.values).map { ($0.name, $1.isNaN ? .null : .number($1)) })))
-            do throws(HTTPResponseError) {
+            do throws(ScoringError) {
                 let assessment = try RiskScorer(policy: tierPolicy(for: name)).assess(vector.values, with: model)
                 let id = observe(
                     assessment, model: model, modelName: name, values: vector.values, names: model.featureNames,
@@ -95,7 +97,7 @@ extension RiskService {
                 shadowEntity(entry, production: model, entity: entity, asOf: vector.asOf, assessment: assessment)
                 alert(model: model, entity: entity, assessment: assessment, predictionID: id)
             } catch {
-                result.append("error", ["code": .string(error.code), "message": .string(error.message)])
+                result.append("error", ["code": .string(error.kind.rawValue), "message": .string(error.message)])
             }
             results.append(.object(result))
         }

@@ -1,6 +1,7 @@
 import Features
 import Foundation
 import HTTPCore
+import HTTPRouting
 import HTTPServer
 import Log
 import Metrics

@@ -2,6 +2,7 @@ import Dispatch
 import Metrics
 import Monitoring
 import Registry
+import RiskCore
 import Synchronization
 
 /// Scores the shadow version on the same inputs as production, on a background queue, so a candidate

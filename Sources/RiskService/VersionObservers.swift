@@ -1,5 +1,6 @@
 import Monitoring
 import Registry
+import RiskCore
 import Synchronization
 
 /// The monitoring attached to one served model version: its drift monitor (inputs and scores against

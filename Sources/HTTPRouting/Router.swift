@@ -1,3 +1,5 @@
+import HTTPCore
+
 /// Maps method + path to a handler through a path-template trie stored as plain arrays.
 ///
 /// Templates are literal segments and `{param}` segments: `/v1/models/{name}/versions/{version}/predict`.
