@@ -1,5 +1,3 @@
-import JSON
-
 /// One answer to "how likely is this to fail soon, and how sure are we": the calibrated risk, its
 /// interval, the tier it maps to, and every reason to treat it with care.
 public struct RiskAssessment: Sendable {
@@ -24,23 +22,4 @@ public struct RiskAssessment: Sendable {
     public var unknownFeatures: [String] = []
 
     public var isCalibrated: Bool { lower != nil }
-
-    public var json: JSONValue {
-        var object = JSONObject()
-        object.append("risk", .number(risk))
-        object.append(
-            "interval", lower.map { ["lower": .number($0), "upper": .number(upper ?? $0)] } ?? .null)
-        object.append("calibrated", .bool(isCalibrated))
-        object.append("tier", .string(tier.rawValue))
-        object.append("score", .optional(score))
-        object.append("source", .string(source.rawValue))
-        if let fallbackReason { object.append("fallback_reason", .string(fallbackReason)) }
-        var flags = JSONObject()
-        flags.append("out_of_distribution", .bool(!outOfRangeFeatures.isEmpty))
-        flags.append("out_of_range_features", .array(outOfRangeFeatures.map(JSONValue.string)))
-        flags.append("missing_features", .array(missingFeatures.map(JSONValue.string)))
-        flags.append("unknown_features", .array(unknownFeatures.map(JSONValue.string)))
-        object.append("flags", .object(flags))
-        return .object(object)
-    }
 }

@@ -41,6 +41,14 @@ extension RiskService {
         _ routes: inout ServiceRoutes, _ method: HTTPMethod, _ template: String, role: Role?,
         blocking: Bool = false, _ handler: @escaping ServiceHandler
     ) {
+        add(&routes, method, template, role: role, blocking: { _ in blocking }, handler)
+    }
+
+    /// As above, with the choice made per request (e.g. only large bodies go to the workers).
+    func add(
+        _ routes: inout ServiceRoutes, _ method: HTTPMethod, _ template: String, role: Role?,
+        blocking: @escaping @Sendable (HTTPRequest) -> Bool, _ handler: @escaping ServiceHandler
+    ) {
         let access = self.access
         let workers = self.workers
         let sli = slo.tracker(route: template)
@@ -69,16 +77,13 @@ extension RiskService {
                 sli.record(status: response.status.code, seconds: seconds)
                 return response
             }
-            return blocking ? workers.run(run) : .immediate(run())
+            return blocking(request) ? workers.run(run) : .immediate(run())
         }
     }
 
     /// The request body as a JSON object, or a 400/415 that says what is wrong with it.
     func jsonBody(_ request: HTTPRequest) throws(HTTPResponseError) -> JSONObject {
-        if let type = request.headers["content-type"], !type.lowercased().hasPrefix("application/json") {
-            throw HTTPResponseError(
-                .unsupportedMediaType, "unsupported_media_type", "expected Content-Type: application/json")
-        }
+        try requireJSONContentType(request)
         guard !request.body.isEmpty else {
             throw HTTPResponseError.badRequest("request body is empty; expected a JSON object")
         }
@@ -92,6 +97,14 @@ extension RiskService {
             throw HTTPResponseError.badRequest("request body must be a JSON object, not \(value.typeName)")
         }
         return object
+    }
+
+    /// A body, when typed, must be JSON: 415 otherwise.
+    func requireJSONContentType(_ request: HTTPRequest) throws(HTTPResponseError) {
+        if let type = request.headers["content-type"], !type.lowercased().hasPrefix("application/json") {
+            throw HTTPResponseError(
+                .unsupportedMediaType, "unsupported_media_type", "expected Content-Type: application/json")
+        }
     }
 
     /// Runs path-aware JSON decoding, turning its errors into 400s that name the offending field.

@@ -75,7 +75,7 @@ extension RiskService {
         for name in models ?? telemetryModels(snapshot) {
             guard let entry = snapshot.models[name] else { continue }
             var result: JSONObject = ["model": .string(name)]
-            guard let model = entry.route(routingValue: routingValue(entity)) else {
+            guard let model = entry.route(routingValue: EntityRouting.routingValue(entity)) else {
                 result.append(
                     "error", ["code": "model_unavailable", "message": .string("no loaded version of \(name)")])
                 results.append(.object(result))
@@ -111,7 +111,7 @@ extension RiskService {
             let vector = entities.features(entity: entity, specs: candidate.manifest.features, asOf: asOf)
         else { return }
         shadowScorer.submit(
-            rows: [vector.values], production: [assessment], shadow: candidate,
+            rows: FeatureMatrix(row: vector.values), production: [assessment], shadow: candidate,
             scorer: RiskScorer(policy: tierPolicy(for: entry.name)),
             comparison: observers.shadowComparison(
                 model: entry.name, production: production.version, shadow: candidate.version))

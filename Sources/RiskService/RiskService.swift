@@ -21,7 +21,7 @@ public final class RiskService: Sendable {
     let access: AccessControl
     let policy: ServicePolicy
     let phase = PhaseCell()
-    let workers = BlockingWorkers(limit: 256)
+    let workers = BlockingWorkers(threads: 8, limit: 256)
     let startedAt: Double
     let predictionIDs = PredictionIDGenerator()
     let counters: ServiceCounters
@@ -31,6 +31,9 @@ public final class RiskService: Sendable {
     let observers: ObserverRegistry
     let incidentLoop: IncidentLoop
     private let maintenance = MaintenanceThread()
+    /// Recomputes drift and outcome aggregates for `/metrics` every `aggregationInterval` seconds.
+    private let aggregation = MaintenanceThread()
+    static let aggregationInterval = 2.0
     let shadowScorer: ShadowScorer
     let predictionLog: PredictionLog?
     private let server: Mutex<HTTPServer?> = Mutex(nil)
@@ -64,6 +67,8 @@ public final class RiskService: Sendable {
         if configuration.predictionLogRetention > 0 {
             var log = PredictionLogConfiguration(directory: configuration.dataDirectory + "/predictions")
             log.retentionSeconds = configuration.predictionLogRetention
+            log.sampleRate = configuration.predictionLogSampleRate
+            log.maxTotalBytes = configuration.predictionLogMaxBytes
             predictionLog = PredictionLog(configuration: log, metrics: metrics)
         } else {
             predictionLog = nil
@@ -82,6 +87,9 @@ public final class RiskService: Sendable {
         registry.reload()
         registry.startWatching()
         maintenance.start(interval: 60) { [weak self] in self?.maintain() }
+        aggregation.start(interval: Self.aggregationInterval) { [weak self] in
+            self?.observers.refreshAggregates(now: Date().timeIntervalSince1970)
+        }
         let routes = makeRoutes()
         slo.register(routes.trackers, on: metrics)
         let responder = RoutingResponder(
@@ -115,6 +123,8 @@ public final class RiskService: Sendable {
         server?.shutdown(gracePeriod: configuration.gracePeriod)
         registry.stopWatching()
         maintenance.stop()
+        aggregation.stop()
+        workers.stop()
         incidentLoop.stop()
         _ = shadowScorer.drain(timeout: 5)
         predictionLog?.close(timeout: 10)

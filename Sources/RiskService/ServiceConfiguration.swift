@@ -22,6 +22,8 @@ public struct ServiceConfiguration: Sendable {
     public var pagerDutyRoutingKeyFile: String?
     public var pagerDutyWebhookSecretsFile: String?
     public var predictionLogRetention: Double = 604_800
+    public var predictionLogSampleRate = 0.01
+    public var predictionLogMaxBytes = 256 << 20
 
     public init(modelsDirectory: String) {
         registry = RegistryConfiguration(directory: modelsDirectory)
@@ -96,6 +98,14 @@ public struct ServiceConfiguration: Sendable {
         pagerDutyRoutingKeyFile = values["pagerduty-routing-key-file"].flatMap { $0.isEmpty ? nil : $0 }
         pagerDutyWebhookSecretsFile = values["pagerduty-webhook-secrets-file"].flatMap { $0.isEmpty ? nil : $0 }
         predictionLogRetention = try Self.seconds(values, "prediction-log-retention") ?? predictionLogRetention
+        if let text = values["prediction-log-sample-rate"], !text.isEmpty {
+            guard let rate = Double(text), (0...1).contains(rate) else {
+                throw Error(description: "--prediction-log-sample-rate: expected a number in 0...1")
+            }
+            predictionLogSampleRate = rate
+        }
+        predictionLogMaxBytes =
+            try Self.integer(values, "prediction-log-max-bytes", in: 4_096...(1 << 50)) ?? predictionLogMaxBytes
     }
 
     static func versionPolicy(_ text: String) throws(Error) -> VersionPolicy {

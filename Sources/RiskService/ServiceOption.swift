@@ -36,6 +36,8 @@ public struct ServiceOption: Sendable {
         .init("pagerduty-routing-key-file", nil, "File holding the PagerDuty integration (routing) key."),
         .init("pagerduty-webhook-secrets-file", nil, "File with PagerDuty v3 webhook secrets, one per line."),
         .init("prediction-log-retention", "604800", "Seconds prediction-log files are kept; 0 disables the log."),
+        .init("prediction-log-sample-rate", "0.01", "Share of predictions written to the prediction log, 0 to 1."),
+        .init("prediction-log-max-bytes", "268435456", "Total size of prediction-log files; oldest deleted first."),
     ]
 
     init(_ flag: String, _ defaultValue: String?, _ help: String) {

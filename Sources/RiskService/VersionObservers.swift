@@ -7,7 +7,7 @@ import Synchronization
 /// the manifest's reference) and its outcome tracker (predictions waiting for ground truth).
 struct VersionObservers: Sendable {
     let drift: DriftMonitor
-    let outcomes: OutcomeTracker
+    let outcomes: any OutcomeJoin
     /// Fires at most once per cooldown when this version's drift breaches the retraining policy.
     let retraining: RetrainingTrigger
 
@@ -65,6 +65,15 @@ final class ObserverRegistry: Sendable {
 
     func all() -> [VersionObservers] {
         byVersion.withLock { Array($0.values) }
+    }
+
+    /// Recomputes every version's drift report and outcome statistics for `/metrics`; called every few
+    /// seconds by the monitoring thread, never by a request.
+    func refreshAggregates(now: Double) {
+        for observers in all() {
+            observers.drift.refresh()
+            observers.outcomes.refresh(now: now)
+        }
     }
 
     /// Forgets observers of versions no longer loaded.
