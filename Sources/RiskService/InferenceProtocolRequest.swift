@@ -1,18 +1,27 @@
+import HTTPCore
 import JSON
+import RiskCore
 
-/// A decoded Open Inference Protocol v2 `infer` body, reduced to rows of features.
+/// A decoded Open Inference Protocol v2 `infer` body, reduced to one feature matrix in the model's order.
 ///
 /// Two layouts are accepted, as KServe and Triton clients send them: one tensor of shape `[N, F]`
 /// (features in the model's order), or one tensor per feature, named by feature, of shape `[N]` or
 /// `[N, 1]`. `data` may be flat or nested (row-major); `null` is a missing value.
 struct InferenceProtocolRequest {
     var id: String?
-    var rows: [[Double]]
+    var rows: FeatureMatrix
     var requestedOutputs: [String]?
 
-    /// The error message is sent as OIP's `{"error": "<message>"}`.
+    /// The error message is sent as OIP's `{"error": "<message>"}`, with `status` or by default 400
+    /// (404 for an unknown model).
     struct Invalid: Error {
         let message: String
+        var status: HTTPStatus?
+
+        init(message: String, status: HTTPStatus? = nil) {
+            self.message = message
+            self.status = status
+        }
     }
 
     init(_ body: JSONObject, featureNames: [String]) throws(Invalid) {
@@ -26,13 +35,13 @@ struct InferenceProtocolRequest {
         let tensors = try inputs.enumerated().map { (index, value) throws(Invalid) in try Self.tensor(value, index) }
         let count = featureNames.count
         if tensors.count == 1, tensors[0].shape.count == 2, tensors[0].shape[1] == count {
-            let tensor = tensors[0]
-            rows = (0..<tensor.shape[0]).map { Array(tensor.data[($0 * count)..<(($0 + 1) * count)]) }
+            rows = FeatureMatrix(rowCount: tensors[0].shape[0], columnCount: count)
+            rows.values = tensors[0].data
             return
         }
         let position = Dictionary(featureNames.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
         let rowCount = tensors[0].shape[0]
-        rows = Array(repeating: Array(repeating: .nan, count: count), count: rowCount)
+        rows = FeatureMatrix(rowCount: rowCount, columnCount: count)
         for tensor in tensors {
             guard let column = position[tensor.name] else {
                 throw Invalid(
@@ -41,7 +50,7 @@ struct InferenceProtocolRequest {
             guard tensor.data.count == rowCount else {
                 throw Invalid(message: "input \"\(tensor.name)\" has \(tensor.data.count) values, expected \(rowCount)")
             }
-            for row in 0..<rowCount { rows[row][column] = tensor.data[row] }
+            for row in 0..<rowCount { rows[row, column] = tensor.data[row] }
         }
     }
 
