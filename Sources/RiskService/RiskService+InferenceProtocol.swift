@@ -104,7 +104,8 @@ extension RiskService {
         } else {
             let assessments: [RiskAssessment]
             do throws(ScoringError) {
-                assessments = try RiskScorer(policy: tierPolicy(for: model.name)).assess(batch: parsed.rows, with: model)
+                assessments = try RiskScorer(policy: tierPolicy(for: model.name)).assess(
+                    batch: parsed.rows, with: model)
             } catch {
                 throw .init(message: "inputs row \(error.row): \(error.message)", status: .unprocessableContent)
             }

@@ -48,7 +48,8 @@ import Testing
     @Test func deepNestingIsRejectedWithoutCrashing() throws {
         let running = try RunningService()
         let deep = String(repeating: "[", count: 5_000) + String(repeating: "]", count: 5_000)
-        let response = try running.request("POST", "/v1/models/disk/predict", json: #"{"x": \#(deep), "instances": []}"#)
+        let response = try running.request(
+            "POST", "/v1/models/disk/predict", json: #"{"x": \#(deep), "instances": []}"#)
         #expect(response.status == 400)
         #expect(try response.json()["error"]?["code"] == "invalid_json")
     }
@@ -63,7 +64,9 @@ import Testing
 
     @Test func aLargeBatchIsAnsweredWholeOffTheEventLoop() throws {
         let running = try RunningService()
-        let instances = (0..<6_000).map { #"{"features":{"a":\#(Double($0 % 50) / 10),"b":0.5},"entity":"disk-\#($0)"}"# }
+        let instances = (0..<6_000).map {
+            #"{"features":{"a":\#(Double($0 % 50) / 10),"b":0.5},"entity":"disk-\#($0)"}"#
+        }
         let json = #"{"instances": [\#(instances.joined(separator: ","))]}"#
         #expect(json.utf8.count > 256 << 10)
         let response = try running.request("POST", "/v1/models/disk/predict", json: json)
@@ -83,7 +86,8 @@ import Testing
         let repository = try TemporaryModelRepository()
         try repository.addLinearVersion("disk", version: 1, coefficients: [1, 2], intercept: -1)
         try repository.addLinearVersion("disk", version: 2, coefficients: [1, 2], intercept: 1)
-        try repository.write("disk", version: 2, file: "../aliases.json", #"{"production": 1, "canary": {"version": 2, "weight": 0.3}}"#)
+        try repository.write(
+            "disk", version: 2, file: "../aliases.json", #"{"production": 1, "canary": {"version": 2, "weight": 0.3}}"#)
         let running = try RunningService(repository: repository)
         let instances = (0..<2_000).map { #"{"features":{"a":1,"b":1},"entity":"k-\#($0)"}"# }
         let response = try running.request(
