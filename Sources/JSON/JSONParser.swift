@@ -283,12 +283,42 @@ public struct JSONReader {
             }
             return negative ? -Double(value) : Double(value)
         }
+        if let value = Self.shortDecimal(text) { return value }
         guard let value = Double(String(decoding: text, as: UTF8.self)) else {
             throw JSONParseError(message: "invalid number", offset: start)
         }
         guard value.isFinite else { throw JSONParseError(message: "number out of range", offset: start) }
         return value
     }
+
+    /// Clinger's fast path for `-?digits.digits` with at most 15 significant digits: the digits as an
+    /// exact integer divided by an exact power of ten is one correctly rounded IEEE division, so the
+    /// result equals the general conversion's, without it.
+    static func shortDecimal(_ text: UnsafeBufferPointer<UInt8>) -> Double? {
+        guard text.count <= 17 else { return nil }
+        var mantissa: Int64 = 0
+        var digits = 0
+        var fraction = -1
+        var negative = false
+        for byte in text {
+            switch byte {
+            case UInt8(ascii: "-"): negative = true
+            case UInt8(ascii: "."): fraction = 0
+            case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                mantissa = mantissa * 10 + Int64(byte - 48)
+                digits += 1
+                if fraction >= 0 { fraction += 1 }
+            default: return nil
+            }
+        }
+        guard digits <= 15, fraction >= 0 else { return nil }
+        let value = Double(mantissa) / powersOfTen[fraction]
+        return negative ? -value : value
+    }
+
+    private static let powersOfTen: [Double] = [
+        1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+    ]
 
     mutating func skipDigits() {
         while let byte = current, isDigit(byte) { position += 1 }

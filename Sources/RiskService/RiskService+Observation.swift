@@ -11,7 +11,11 @@ extension RiskService {
     /// Records one scored group of a request; `ids` and `entities` are indexed by instance.
     func observe(_ group: ScoredGroup, modelName: String, ids: [String], entities: [String?]) {
         let now = Date().timeIntervalSince1970
-        countPredictions(group.assessments, model: modelName)
+        let registry = self.observers
+        let observers = group.model.map { registry.observers(for: $0, policy: effectiveTiers(for: $0)) }
+        // Without a loaded version (fallback rules only) the series are looked up: a rare, degraded path.
+        (observers?.predictions ?? PredictionCounters(model: modelName, family: counters.predictions))
+            .count(group.assessments)
         let version = group.model.map { String($0.version) } ?? "none"
         if let log = predictionLog {
             let sampled = log.sample(count: group.rows.count)
@@ -28,7 +32,7 @@ extension RiskService {
                     })
             }
         }
-        guard let model = group.model else { return }
+        guard let observers else { return }
         var scored: [Int] = []
         var scores: [Double] = []
         var records: [OutcomeTracker.Prediction] = []
@@ -45,7 +49,6 @@ extension RiskService {
                     id: ids[row], entity: entities[row] ?? "", risk: assessment.risk, tier: assessment.tier.rawValue,
                     time: now))
         }
-        let observers = observers.observers(for: model, policy: effectiveTiers(for: model))
         if !scored.isEmpty { observers.drift.record(rows: group.matrix.values, indices: scored, scores: scores) }
         if !records.isEmpty { observers.outcomes.recordPredictions(records) }
     }
@@ -60,21 +63,6 @@ extension RiskService {
             model: model, rows: [0], names: names, matrix: FeatureMatrix(row: values), assessments: [assessment])
         observe(group, modelName: modelName, ids: [id], entities: [entity])
         return id
-    }
-
-    /// `riskd_predictions_total`: one series lookup per (source, tier) present in the batch.
-    private func countPredictions(_ assessments: [RiskAssessment], model: String) {
-        let tiers = EscalationTier.allCases
-        var counts = [UInt64](repeating: 0, count: 2 * tiers.count)
-        for assessment in assessments {
-            let tier = tiers.firstIndex(of: assessment.tier) ?? 0
-            counts[(assessment.source == .model ? 0 : tiers.count) + tier] += 1
-        }
-        for (slot, count) in counts.enumerated() where count > 0 {
-            let source: RiskAssessment.Source = slot < tiers.count ? .model : .fallback
-            counters.predictions.labels(model, source.rawValue, tiers[slot % tiers.count].rawValue)
-                .increment(by: count)
-        }
     }
 
     /// Sends a production group's instances to the model's shadow version, if it has one other than

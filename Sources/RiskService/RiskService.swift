@@ -73,7 +73,8 @@ public final class RiskService: Sendable {
         } else {
             predictionLog = nil
         }
-        let observers = ObserverRegistry(retrainingPolicy: try policy.retrainingPolicy())
+        let observers = ObserverRegistry(
+            retrainingPolicy: try policy.retrainingPolicy(), predictions: counters.predictions)
         self.observers = observers
         incidentLoop = try IncidentLoop(
             configuration: configuration, policy: policy, metrics: metrics,

@@ -1,0 +1,102 @@
+"""Loop isolation: does heavy monitoring work slow the event loops? With 10,000 entities and 100,000
+labelled predictions loaded, /livez p99 under a steady wrk load is measured alone, during back-to-back
+/metrics scrapes, and during back-to-back POSTs of 10,000 entity-window outcomes.
+
+usage: isolation.py <riskd base url> <model> <body-1.json> [seconds]
+Prints one line per phase and the p99 increases in milliseconds.
+"""
+
+import http.client
+import json
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+
+ENTITIES = 10_000
+PREDICTIONS = 100_000
+BATCH = 1_000
+
+
+def request(base: urllib.parse.ParseResult, method: str, path: str, body: bytes | None = None) -> bytes:
+    connection = http.client.HTTPConnection(base.hostname, base.port, timeout=120)
+    headers = {"Content-Type": "application/json"} if body is not None else {}
+    connection.request(method, path, body=body, headers=headers)
+    response = connection.getresponse()
+    data = response.read()
+    connection.close()
+    if response.status != 200:
+        raise SystemExit(f"{method} {path}: {response.status} {data[:200]!r}")
+    return data
+
+
+def load(base: urllib.parse.ParseResult, model: str, features: dict) -> None:
+    ids = []
+    for start in range(0, PREDICTIONS, BATCH):
+        instances = [{"features": features, "entity": f"k-{(start + i) % ENTITIES}"} for i in range(BATCH)]
+        body = json.dumps({"instances": instances}).encode()
+        answer = json.loads(request(base, "POST", f"/v1/models/{model}/predict", body))
+        ids.extend(p["prediction_id"] for p in answer["predictions"])
+    for start in range(0, len(ids), 10_000):
+        outcomes = [{"prediction_id": i, "label": n % 2} for n, i in enumerate(ids[start : start + 10_000])]
+        request(base, "POST", "/v1/outcomes", json.dumps({"outcomes": outcomes}).encode())
+
+
+def livez_p99(url: str, seconds: int) -> float:
+    out = subprocess.run(
+        ["wrk", "-t1", "-c4", f"-d{seconds}s", "--latency", url + "/livez"], capture_output=True, text=True
+    ).stdout
+    for line in out.splitlines():
+        parts = line.split()
+        if parts and parts[0] == "99%":
+            value = parts[1]
+            if value.endswith("us"):
+                return float(value[:-2]) / 1000
+            if value.endswith("ms"):
+                return float(value[:-2])
+            return float(value[:-1]) * 1000
+    raise SystemExit("no p99 in wrk output:\n" + out)
+
+
+def during(work, url: str, seconds: int) -> tuple[float, int]:
+    stop = threading.Event()
+    count = [0]
+
+    def loop() -> None:
+        while not stop.is_set():
+            work()
+            count[0] += 1
+
+    thread = threading.Thread(target=loop)
+    thread.start()
+    try:
+        return livez_p99(url, seconds), count[0]
+    finally:
+        stop.set()
+        thread.join()
+
+
+def main() -> None:
+    url, model, body_path = sys.argv[1:4]
+    seconds = int(sys.argv[4]) if len(sys.argv) > 4 else 8
+    base = urllib.parse.urlparse(url)
+    features = json.load(open(body_path))["instances"][0]["features"]
+    started = time.time()
+    load(base, model, features)
+    print(f"loaded {PREDICTIONS} labelled predictions over {ENTITIES} entities in {time.time() - started:.1f}s")
+    now = time.time()
+    windows = [{"entity": f"k-{i}", "from": now - 3600, "to": now + 3600, "label": 1} for i in range(ENTITIES)]
+    outcome_body = json.dumps({"outcomes": windows}).encode()
+    baseline = livez_p99(url, seconds)
+    scrapes_p99, scrapes = during(lambda: request(base, "GET", "/metrics"), url, seconds)
+    posts_p99, posts = during(lambda: request(base, "POST", "/v1/outcomes", outcome_body), url, seconds)
+    print(f"livez p99 alone: {baseline:.3f} ms")
+    print(f"livez p99 during /metrics scrapes: {scrapes_p99:.3f} ms ({scrapes} scrapes, +{scrapes_p99 - baseline:.3f} ms)")
+    print(
+        f"livez p99 during 10,000-outcome POSTs: {posts_p99:.3f} ms ({posts} posts, +{posts_p99 - baseline:.3f} ms)"
+    )
+
+
+if __name__ == "__main__":
+    main()
