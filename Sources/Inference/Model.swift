@@ -50,11 +50,7 @@ public final class Model: Sendable {
     public func predictMargin(
         _ features: UnsafeBufferPointer<Double>, into output: UnsafeMutableBufferPointer<Double>
     ) {
-        precondition(features.count >= featureCount && output.count >= outputCount, "buffer too small")
-        switch body {
-        case .trees(let ensemble): ensemble.margins(features, into: output)
-        case .linear(let linear): output[0] = linear.margin(features)
-        }
+        predictMargins(rows: features, rowCount: 1, into: output)
     }
 
     /// Predicts one row: `outputCount` transformed values (probability, class probabilities or value).

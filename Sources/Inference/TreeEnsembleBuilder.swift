@@ -1,17 +1,22 @@
-/// Validates trees from any loader and concatenates them into a `TreeEnsemble`, so a malformed artifact
-/// (child out of range, cycle, feature out of range) is rejected at load time and prediction never has
-/// to check bounds.
+/// Validates trees from any loader and lays them out into a `TreeEnsemble`, so a malformed artifact (child
+/// out of range, cycle, feature out of range) is rejected at load time and prediction never has to check
+/// bounds. Each tree is laid out breadth-first with the two children of a node adjacent.
 struct TreeEnsembleBuilder {
     let semantics: SplitSemantics
     let featureCount: Int
     let outputCount: Int
 
-    private var nodes: [TreeNode] = []
-    private var categorySlot: [Int32] = []
+    /// Nodes in their final order, before they take their stored precision in `build`.
+    private var values: [Double] = []
+    /// Leaf value per node (0 at internal nodes).
+    private var leafValues: [Double] = []
+    private var lefts: [Int32] = []
+    private var packed: [UInt32] = []
     private var categoryRanges: [CategoryRange] = []
     private var categoryWords: [UInt32] = []
     private var treeRoot: [Int32] = []
     private var treeOutput: [Int32] = []
+    private var treeDepth: [Int32] = []
 
     /// Largest ensemble accepted, in nodes (keeps indices within Int32 and memory bounded).
     static let maxNodes = 50_000_000
@@ -35,46 +40,70 @@ struct TreeEnsembleBuilder {
         guard output >= 0, output < outputCount else {
             throw ModelLoadError("\(name): output group \(output) out of range 0..<\(outputCount)")
         }
-        guard nodes.count + count <= TreeEnsembleBuilder.maxNodes else {
+        guard values.count + count <= TreeEnsembleBuilder.maxNodes else {
             throw ModelLoadError("\(name): model has more than \(TreeEnsembleBuilder.maxNodes) nodes")
         }
-        try TreeEnsembleBuilder.checkStructure(tree, featureCount: featureCount, name: name)
+        guard featureCount <= CompactNode<Double>.maxFeatures else {
+            throw ModelLoadError("\(name): more than \(CompactNode<Double>.maxFeatures) features")
+        }
+        let order = try TreeEnsembleBuilder.breadthFirst(tree, featureCount: featureCount, name: name)
 
-        let base = nodes.count
+        let base = values.count
+        var position = [Int](repeating: 0, count: count)
+        for (index, node) in order.nodes.enumerated() { position[node] = base + index }
         treeRoot.append(Int32(base))
         treeOutput.append(Int32(output))
-        for node in 0..<count {
-            let isLeaf = tree.left[node] < 0
-            var flags = tree.flags[node]
-            if !isLeaf, flags & TreeEnsemble.categoricalFlag != 0 {
+        treeDepth.append(Int32(order.depth))
+        for node in order.nodes {
+            guard tree.left[node] >= 0 else {
+                values.append(.nan)
+                leafValues.append(tree.leafValue[node])
+                lefts.append(Int32(position[node]))
+                packed.append(0)
+                continue
+            }
+            var flags = UInt32(tree.flags[node]) | CompactNode<Double>.internalFlag
+            if flags & CompactNode<Double>.defaultLeftFlag == 0 { flags |= CompactNode<Double>.defaultRightFlag }
+            var value = tree.threshold[node]
+            if flags & CompactNode<Double>.categoricalFlag != 0 {
                 guard let words = tree.categories[node] else {
                     throw ModelLoadError("\(name): categorical node \(node) has no category set")
                 }
-                categorySlot.append(Int32(categoryRanges.count))
+                guard categoryRanges.count < 1 << 24 else { throw ModelLoadError("\(name): too many category sets") }
+                value = Double(categoryRanges.count)
                 categoryRanges.append(CategoryRange(start: Int32(categoryWords.count), count: Int32(words.count)))
                 categoryWords.append(contentsOf: words)
-            } else {
-                categorySlot.append(-1)
-                flags &= ~TreeEnsemble.categoricalFlag
             }
-            nodes.append(
-                TreeNode(
-                    value: isLeaf ? tree.leafValue[node] : tree.threshold[node],
-                    left: isLeaf ? -1 : Int32(base + tree.left[node]),
-                    right: isLeaf ? -1 : Int32(base + tree.right[node]),
-                    feature: isLeaf ? -1 : Int32(tree.feature[node]), flags: flags))
+            flags &= 0xFF
+            values.append(value)
+            leafValues.append(0)
+            lefts.append(Int32(position[tree.left[node]]))
+            packed.append(UInt32(tree.feature[node]) | flags << 24)
         }
     }
 
-    /// Every internal node's children are in range and every node is reached at most once from the root
-    /// (which rules out cycles and shared subtrees); features are in range.
-    private static func checkStructure(_ tree: TreeNodes, featureCount: Int, name: String) throws(ModelLoadError) {
+    /// The nodes reachable from the root in breadth-first order, each internal node's children pushed
+    /// together (so they end up adjacent), and the depth of the deepest leaf. Rejects children out of range,
+    /// nodes reached twice (cycles, shared subtrees) and
+    /// features out of range.
+    private static func breadthFirst(
+        _ tree: TreeNodes, featureCount: Int, name: String
+    ) throws(ModelLoadError) -> (nodes: [Int], depth: Int) {
         let count = tree.feature.count
         var seen = [Bool](repeating: false, count: count)
-        var stack = [0]
+        var order = [0]
+        var depthOf = [0]
+        var maxDepth = 0
         seen[0] = true
-        while let node = stack.popLast() {
-            guard tree.left[node] >= 0 else { continue }
+        var head = 0
+        while head < order.count {
+            let node = order[head]
+            let depth = depthOf[head]
+            head += 1
+            guard tree.left[node] >= 0 else {
+                maxDepth = max(maxDepth, depth)
+                continue
+            }
             let feature = tree.feature[node]
             guard feature >= 0, feature < featureCount else {
                 throw ModelLoadError("\(name): node \(node) uses feature \(feature), model has \(featureCount)")
@@ -87,15 +116,28 @@ struct TreeEnsembleBuilder {
                     throw ModelLoadError("\(name): node \(child) is reached twice (cycle or shared subtree)")
                 }
                 seen[child] = true
-                stack.append(child)
+                order.append(child)
+                depthOf.append(depth + 1)
             }
         }
+        return (order, maxDepth)
     }
 
     func build(baseMargin: [Double], sumScale: Double) -> TreeEnsemble {
-        TreeEnsemble(
-            semantics: semantics, nodes: nodes, categorySlot: categorySlot, categoryRanges: categoryRanges,
-            categoryWords: categoryWords, treeRoot: treeRoot, treeOutput: treeOutput, outputCount: outputCount,
+        let nodes: TreeEnsemble.Nodes
+        switch semantics {
+        case .xgboost:
+            nodes = .float32(
+                (0..<values.count).map { CompactNode(value: Float(values[$0]), left: lefts[$0], packed: packed[$0]) },
+                leaves: leafValues.map { Float($0) })
+        case .lightgbm, .sklearn:
+            nodes = .float64(
+                (0..<values.count).map { CompactNode(value: values[$0], left: lefts[$0], packed: packed[$0]) },
+                leaves: leafValues)
+        }
+        return TreeEnsemble(
+            semantics: semantics, nodes: nodes, categoryRanges: categoryRanges, categoryWords: categoryWords,
+            treeRoot: treeRoot, treeOutput: treeOutput, treeDepth: treeDepth, outputCount: outputCount,
             baseMargin: baseMargin, sumScale: sumScale)
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
 
 /// The supported XGBoost objectives and what they imply: the task, the output transform and how the
-/// stored `base_score` becomes a margin.
+/// stored `base_score` becomes a margin, all in float32 as XGBoost computes them.
 struct XGBoostObjective {
     let task: ModelTask
     let transform: OutputTransform
@@ -14,27 +14,30 @@ struct XGBoostObjective {
     init(name: String) throws(ModelLoadError) {
         switch name {
         case "binary:logistic", "reg:logistic":
-            (task, transform, baseScoreLink) = (.binaryClassification, .sigmoid(alpha: 1), .logit)
+            (task, transform, baseScoreLink) = (.binaryClassification, .float32Sigmoid, .logit)
         case "binary:logitraw":
             // XGBoost predicts margins natively and stores base_score as a margin; riskd still serves the
             // probability, and `predictMargin` gives what XGBoost predicts.
-            (task, transform, baseScoreLink) = (.binaryClassification, .sigmoid(alpha: 1), .identity)
+            (task, transform, baseScoreLink) = (.binaryClassification, .float32Sigmoid, .identity)
         case "reg:squarederror", "reg:linear", "reg:absoluteerror", "reg:pseudohubererror":
             (task, transform, baseScoreLink) = (.regression, .identity, .identity)
         case "count:poisson", "reg:gamma", "reg:tweedie":
-            (task, transform, baseScoreLink) = (.regression, .exponential, .log)
+            (task, transform, baseScoreLink) = (.regression, .float32Exponential, .log)
         case "multi:softprob", "multi:softmax":
-            (task, transform, baseScoreLink) = (.multiclass, .softmax, .identity)
+            (task, transform, baseScoreLink) = (.multiclass, .float32Softmax, .identity)
         default:
             throw ModelLoadError("learner.objective.name: unsupported objective \"\(name)\"")
         }
     }
 
+    /// The margin XGBoost starts every prediction from: `ProbToMargin` of the stored base score, in float32
+    /// (for logistic `-logf(1 / p - 1)`), widened to Double.
     func margin(ofBaseScore score: Double) -> Double {
+        let score = Float(score)
         switch baseScoreLink {
-        case .identity: return score
-        case .logit: return -log(1 / score - 1)
-        case .log: return log(score)
+        case .identity: return Double(score)
+        case .logit: return Double(-logf(1 / score - 1))
+        case .log: return Double(logf(score))
         }
     }
 }

@@ -23,10 +23,11 @@ enum XGBoostTreeReader {
         for node in 0..<count {
             var flags: UInt8 = defaultLeft[node] != 0 ? TreeEnsemble.defaultLeftFlag : 0
             if splitType[node] == 1 { flags |= TreeEnsemble.categoricalFlag }
-            let value = Double(Float(conditions[node]))
+            // XGBoost stores and compares in float32; a DART leaf is `leaf * weight` in float32.
+            let value = Float(conditions[node])
             nodes.append(
-                feature: features[node], threshold: value, left: left[node] == -1 ? -1 : left[node],
-                right: right[node], flags: left[node] == -1 ? 0 : flags, leafValue: value * weight)
+                feature: features[node], threshold: Double(value), left: left[node] == -1 ? -1 : left[node],
+                right: right[node], flags: left[node] == -1 ? 0 : flags, leafValue: Double(value * Float(weight)))
         }
         nodes.categories = try categories(object, name: name)
         return nodes

@@ -1,7 +1,9 @@
-// Measures riskd's Inference module on one XGBoost model: ns/row at batch sizes 1, 64 and 10,000, the resident
-// memory a loaded model costs, the time to load it 100 times, and Venn-Abers fit (2,000 points) and lookup cost. Prints one JSON object for run.py.
+// Measures riskd's Inference module on one XGBoost model: exact parity with xgboost (probabilities and margins),
+// ns/row at batch sizes 1, 64 and 10,000 through the batch API (best of 15 passes), the resident memory a loaded
+// model costs, the time to load it 100 times, and Venn-Abers fit (2,000 points) and lookup cost. Prints one JSON
+// object for run.py.
 //
-//     InferenceBench <model.json> <rows.f64> <expected.f64> <featureCount>
+//     InferenceBench <model.json> <rows.f64> <expected.f64> <expected-margins.f64> <featureCount>
 import Foundation
 import Inference
 
@@ -25,13 +27,15 @@ func seconds(_ body: () -> Void) -> Double {
 }
 
 let arguments = CommandLine.arguments
-guard arguments.count == 5, let featureCount = Int(arguments[4]) else {
-    FileHandle.standardError.write(Data("usage: InferenceBench model.json rows.f64 expected.f64 features\n".utf8))
+guard arguments.count == 6, let featureCount = Int(arguments[5]) else {
+    FileHandle.standardError.write(
+        Data("usage: InferenceBench model.json rows.f64 expected.f64 margins.f64 features\n".utf8))
     exit(2)
 }
 let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: arguments[1])))
 let rows = try doubles(arguments[2])
 let expected = try doubles(arguments[3])
+let expectedMargins = try doubles(arguments[4])
 let rowCount = rows.count / featureCount
 
 let rssBefore = residentBytes()
@@ -43,11 +47,18 @@ rows.withUnsafeBufferPointer { input in
     output.withUnsafeMutableBufferPointer { model.predict(rows: input, rowCount: rowCount, into: $0) }
 }
 let maxError = zip(output, expected).map { abs($0 - $1) }.max() ?? .nan
+var margins = [Double](repeating: 0, count: rowCount)
+rows.withUnsafeBufferPointer { input in
+    margins.withUnsafeMutableBufferPointer { model.predictMargins(rows: input, rowCount: rowCount, into: $0) }
+}
+let maxMarginError = zip(margins, expectedMargins).map { abs($0 - $1) }.max() ?? .nan
+let differingRows =
+    zip(output, expected).filter { $0 != $1 }.count + zip(margins, expectedMargins).filter { $0 != $1 }.count
 
 var results: [String: Double] = [:]
 for batch in [1, 64, 10_000] {
     var best = Double.infinity
-    for _ in 0..<5 {
+    for _ in 0..<15 {
         let elapsed = rows.withUnsafeBufferPointer { input in
             output.withUnsafeMutableBufferPointer { out in
                 seconds {
@@ -90,6 +101,8 @@ results["venn_abers_ns_per_calibrate"] =
     } / Double(output.count) * 1e9
 
 results["max_abs_error_vs_xgboost"] = maxError
+results["max_abs_margin_error_vs_xgboost"] = maxMarginError
+results["values_differing_from_xgboost"] = Double(differingRows)
 results["rss_bytes_one_model"] = Double(rssAfterOne - rssBefore)
 results["rss_bytes_per_model_of_100"] = Double(rssAfterMany - rssBeforeMany) / 100
 results["approximate_memory_bytes"] = Double(model.approximateMemoryBytes)
