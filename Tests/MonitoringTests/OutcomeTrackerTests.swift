@@ -122,3 +122,20 @@ import Testing
         #expect(outcomes.recordOutcome(entity: "new", from: 0, to: 1_000, label: 1, source: .api, now: 300) == 100)
     }
 }
+
+@Suite struct OutcomeRefreshTests {
+    @Test func refreshRecomputesOnlyAfterChangesOrWhenOld() {
+        let outcomes = OutcomeTracker(model: "disk", version: "3", tiers: [TierThreshold(name: "l1", risk: 0.5)])
+        outcomes.recordPrediction(id: "a", entity: "e", risk: 0.9, tier: "l1", time: 0)
+        #expect(outcomes.refresh(now: 1).pending == 1)
+        outcomes.recordOutcome(predictionID: "a", label: 1, source: .api, now: 2)
+        #expect(outcomes.refresh(now: 2).labeled == 1)
+        // Unchanged and recent: the kept statistics (computed at 2) are served.
+        #expect(outcomes.refresh(now: 3).labeled == 1)
+        // Old enough to recompute: the prediction's TTL (30 days) has not passed, still labeled.
+        #expect(outcomes.refresh(now: 2 + OutcomeTracker.maxRefreshAge).labeled == 1)
+        // Past the TTL the recomputed statistics drop it.
+        #expect(outcomes.refresh(now: 31 * 86_400).labeled == 0)
+        #expect(outcomes.latestStatistics?.labeled == 0)
+    }
+}

@@ -130,9 +130,12 @@ public final class DriftMonitor: Sendable {
             score: score, ewma: chart.withLock { $0 })
     }
 
-    /// Computes a report now and keeps it for `latestReport`; run off the event loops.
+    /// Computes a report now and keeps it for `latestReport`, unless no vector arrived since the last
+    /// one; run off the event loops.
     @discardableResult
     public func refresh() -> DriftReport {
+        let observed = shards.reduce(0) { total, shard in total + shard.state.withLock { $0.observed } }
+        if let kept = latest.withLock({ $0 }), kept.observed == observed { return kept }
         let report = report()
         latest.withLock { $0 = report }
         return report

@@ -19,8 +19,12 @@ public final class OutcomeTracker: OutcomeJoin {
     /// At most this many false-positive and false-negative ids are listed in statistics.
     public let maxListedErrors: Int
     private let shards: [Shard]
-    private let latest = Mutex<OutcomeStatistics?>(nil)
+    private let latest = Mutex<(statistics: OutcomeStatistics, changes: UInt64, at: Double)?>(nil)
     private let sequence = Atomic<UInt64>(0)
+    /// Bumped by every recorded prediction batch and label, so an unchanged tracker is not recomputed.
+    private let changes = Atomic<UInt64>(0)
+    /// A refresh recomputes at least this often even without changes (predictions expire with time).
+    static let maxRefreshAge = 60.0
 
     /// A prediction to remember until its outcome arrives.
     public struct Prediction: Sendable {
@@ -126,6 +130,7 @@ public final class OutcomeTracker: OutcomeJoin {
     /// Remembers a batch with one lock per shard.
     public func recordPredictions(_ predictions: [Prediction]) {
         let first = sequence.wrappingAdd(UInt64(predictions.count), ordering: .relaxed).oldValue
+        changes.wrappingAdd(1, ordering: .relaxed)
         if shards.count == 1 || predictions.count == 1 {
             let shard = shards[predictions.count == 1 ? shardIndex(predictions[0].id) : 0]
             shard.state.withLock { state in
@@ -156,6 +161,7 @@ public final class OutcomeTracker: OutcomeJoin {
             entry.label = label
             state.slots[slot] = entry
             state.outcomesBySource[source, default: 0] += 1
+            changes.wrappingAdd(1, ordering: .relaxed)
             return true
         }
     }
@@ -178,7 +184,10 @@ public final class OutcomeTracker: OutcomeJoin {
                     state.slots[slot] = entry
                     labeled += 1
                 }
-                if labeled > 0 { state.outcomesBySource[source, default: 0] += labeled }
+                if labeled > 0 {
+                    state.outcomesBySource[source, default: 0] += labeled
+                    changes.wrappingAdd(1, ordering: .relaxed)
+                }
                 return labeled
             }
         }
@@ -211,14 +220,19 @@ public final class OutcomeTracker: OutcomeJoin {
             pending: pending, maxListedErrors: maxListedErrors)
     }
 
-    /// Computes statistics now and keeps them for `latestStatistics`; run off the event loops.
+    /// Computes statistics now and keeps them for `latestStatistics`, unless nothing changed since the
+    /// last refresh less than `maxRefreshAge` ago; run off the event loops.
     @discardableResult
     public func refresh(now: Double) -> OutcomeStatistics {
+        let version = changes.load(ordering: .relaxed)
+        if let kept = latest.withLock({ $0 }), kept.changes == version, now - kept.at < Self.maxRefreshAge {
+            return kept.statistics
+        }
         let statistics = statistics(now: now)
-        latest.withLock { $0 = statistics }
+        latest.withLock { $0 = (statistics, version, now) }
         return statistics
     }
 
     /// The statistics of the last `refresh(now:)`, for rendering `/metrics` without computing.
-    public var latestStatistics: OutcomeStatistics? { latest.withLock { $0 } }
+    public var latestStatistics: OutcomeStatistics? { latest.withLock { $0?.statistics } }
 }
