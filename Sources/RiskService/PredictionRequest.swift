@@ -6,9 +6,10 @@ import RiskCore
 /// read straight from the bytes with `JSONReader` (no JSON tree, no per-row dictionary).
 ///
 /// The model version is chosen per instance after decoding (canary routing by entity), so features are
-/// kept as cells against request-local columns: each distinct name is resolved once per request (the
-/// k-th key of a row is first compared with the k-th name seen, the usual case), and `matrix(rows:for:)`
-/// maps the columns to a model's feature order in one pass.
+/// kept as cells against request-local columns. Columns start as the expected model's features (the
+/// serving or pinned version), so the usual body — keys in the model's order — resolves each key by one
+/// byte comparison with the name at the same position, without a `String` or a hash; other names are
+/// resolved once per request. `matrix(rows:names:featureIndex:)` maps the columns to a model's order.
 struct PredictionRequest {
     static let maxInstances = 10_000
     static let maxDepth = 32
@@ -18,20 +19,28 @@ struct PredictionRequest {
         var value: Double
     }
 
-    /// Feature names in the order first seen in the request.
-    private(set) var names: [String] = []
-    private var nameBytes: [[UInt8]] = []
-    private var columnByName: [String: Int32] = [:]
+    /// The expected model's features, then names it does not know in the order first seen.
+    private(set) var names: [String]
+    private let expected: [String]
+    private let expectedIndex: [String: Int]
+    private var extraByName: [String: Int32] = [:]
     private var cells: [Cell] = []
     private var rowEnds: [Int] = []
     /// The instance's entity, if it named one.
     private(set) var entities: [String?] = []
     /// Last row that set each column, to reject a feature named twice in one instance.
-    private var lastRow: [Int] = []
+    private var lastRow: [Int]
 
     var count: Int { entities.count }
 
-    init(_ body: [UInt8]) throws(HTTPResponseError) {
+    /// - Parameters:
+    ///   - expecting: the feature names of the version most instances will go to, in its order.
+    ///   - index: their positions (the version's `featureIndex`).
+    init(_ body: [UInt8], expecting names: [String] = [], index: [String: Int] = [:]) throws(HTTPResponseError) {
+        self.names = names
+        expected = names
+        expectedIndex = index
+        lastRow = [Int](repeating: -1, count: names.count)
         guard !body.isEmpty else { throw HTTPResponseError.badRequest("request body is empty; expected a JSON object") }
         let result = body.withUnsafeBufferPointer { buffer in
             Result { () throws(HTTPResponseError) in
@@ -42,10 +51,19 @@ struct PredictionRequest {
         try result.get()
     }
 
-    /// The rows `rows` in the order of `featureIndex` (NaN = missing), and per row the names the model
+    /// The rows `rows` in the order of `featureNames` (NaN = missing), and per row the names the model
     /// does not know (empty arrays cost nothing).
-    func matrix(rows: [Int], featureIndex: [String: Int], width: Int) -> (FeatureMatrix, unknown: [[String]]) {
-        let target = names.map { name in featureIndex[name].map { Int32($0) } ?? -1 }
+    func matrix(rows: [Int], names featureNames: [String], featureIndex: [String: Int]) -> (
+        FeatureMatrix, unknown: [[String]]
+    ) {
+        let width = featureNames.count
+        let target: [Int32]
+        if featureNames == expected {
+            // Columns 0..<width are the model's own; the rest are names it does not know.
+            target = (0..<names.count).map { $0 < width ? Int32($0) : -1 }
+        } else {
+            target = names.map { name in featureIndex[name].map { Int32($0) } ?? -1 }
+        }
         var matrix = FeatureMatrix(rowCount: rows.count, columnCount: width)
         var unknown = [[String]](repeating: [], count: rows.count)
         matrix.values.withUnsafeMutableBufferPointer { values in
@@ -169,18 +187,19 @@ struct PredictionRequest {
     {
         let start = reader.position
         var resolved: Int32?
-        if expected < nameBytes.count, let raw = reader.unescapedStringBytes() {
-            if raw.elementsEqual(nameBytes[expected]) { resolved = Int32(expected) } else { reader.position = start }
+        if expected < names.count, let raw = reader.unescapedStringBytes() {
+            if raw.elementsEqual(names[expected].utf8) { resolved = Int32(expected) } else { reader.position = start }
         }
         if resolved == nil {
             let name = try Self.syntax { () throws(JSONParseError) in try reader.parseString() }
-            if let known = columnByName[name] {
+            if let known = expectedIndex[name] {
+                resolved = Int32(known)
+            } else if let known = extraByName[name] {
                 resolved = known
             } else {
                 let created = Int32(names.count)
                 names.append(name)
-                nameBytes.append(Array(name.utf8))
-                columnByName[name] = created
+                extraByName[name] = created
                 lastRow.append(-1)
                 resolved = created
             }

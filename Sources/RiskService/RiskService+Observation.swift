@@ -72,8 +72,7 @@ extension RiskService {
         let rows =
             candidate.featureNames == group.names
             ? group.matrix
-            : body.matrix(rows: group.rows, featureIndex: candidate.featureIndex, width: candidate.featureNames.count)
-                .0
+            : body.matrix(rows: group.rows, names: candidate.featureNames, featureIndex: candidate.featureIndex).0
         shadowScorer.submit(
             rows: rows, production: group.assessments, shadow: candidate,
             scorer: RiskScorer(policy: tierPolicy(for: entry.name)),

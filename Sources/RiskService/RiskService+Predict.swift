@@ -44,15 +44,18 @@ extension RiskService {
     {
         let rejectUnknown = try unknownFeaturePolicy(request)
         try requireJSONContentType(request)
-        let body = try PredictionRequest(request.body)
         guard let entry = registry.snapshot.models[name] else {
             throw HTTPResponseError.notFound(
                 "model_not_found", "model \"\(name)\" not found; GET /v1/models lists the models")
         }
+        let pinned = try version.map { (text) throws(HTTPResponseError) in try pinnedVersion(entry, text) }
+        let expected = pinned ?? entry.serving
+        let body = try PredictionRequest(
+            request.body, expecting: expected?.featureNames ?? [], index: expected?.featureIndex ?? [:])
         let scorer = RiskScorer(policy: tierPolicy(for: name))
         // Score everything first: a request is answered whole or not at all.
         var groups: [ScoredGroup] = []
-        for (model, rows) in try route(body, entry, pinned: version) {
+        for (model, rows) in route(body, entry, pinned: pinned) {
             if let model {
                 groups.append(try score(rows, of: body, with: model, scorer: scorer, rejectUnknown: rejectUnknown))
             } else {
@@ -69,11 +72,11 @@ extension RiskService {
 
     /// Instances grouped by the version that answers them: the pinned one, else each instance's own
     /// entity decides canary or production (a random share for instances without an entity).
-    private func route(_ body: PredictionRequest, _ entry: ModelEntry, pinned: String?) throws(HTTPResponseError)
+    private func route(_ body: PredictionRequest, _ entry: ModelEntry, pinned: ServableModel?)
         -> [(ServableModel?, [Int])]
     {
         let all = Array(0..<body.count)
-        if let pinned { return [(try pinnedVersion(entry, pinned), all)] }
+        if let pinned { return [(pinned, all)] }
         let serving = entry.serving
         guard let version = entry.aliases.canary, let canary = entry.available[version], canary !== serving,
             entry.aliases.canaryWeight > 0
@@ -93,8 +96,7 @@ extension RiskService {
     private func score(
         _ rows: [Int], of body: PredictionRequest, with model: ServableModel, scorer: RiskScorer, rejectUnknown: Bool
     ) throws(HTTPResponseError) -> ScoredGroup {
-        let (matrix, unknown) = body.matrix(
-            rows: rows, featureIndex: model.featureIndex, width: model.featureNames.count)
+        let (matrix, unknown) = body.matrix(rows: rows, names: model.featureNames, featureIndex: model.featureIndex)
         if rejectUnknown, let first = unknown.firstIndex(where: { !$0.isEmpty }) {
             throw unknownFeatures(rows[first], unknown[first], model.featureNames)
         }
@@ -118,7 +120,7 @@ extension RiskService {
         guard let manifest = entry.lastKnownManifest, !manifest.features.isEmpty else { throw unavailable }
         let names = manifest.features.map(\.name)
         let position = Dictionary(names.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
-        let (matrix, unknown) = body.matrix(rows: rows, featureIndex: position, width: names.count)
+        let (matrix, unknown) = body.matrix(rows: rows, names: names, featureIndex: position)
         var assessments: [RiskAssessment] = []
         for index in rows.indices {
             let values = Array(matrix.row(index))

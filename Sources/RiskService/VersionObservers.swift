@@ -53,6 +53,7 @@ final class ObserverRegistry: Sendable {
     let predictions: MetricFamily<Counter>
     private let byVersion = Mutex<[String: VersionObservers]>([:])
     private let shadows = Mutex<[String: ShadowComparison]>([:])
+    private let byModel = Mutex<[ObjectIdentifier: (model: ServableModel, observers: VersionObservers)]>([:])
 
     init(retrainingPolicy: RetrainingTriggerPolicy, predictions: MetricFamily<Counter>) {
         self.retrainingPolicy = retrainingPolicy
@@ -60,14 +61,24 @@ final class ObserverRegistry: Sendable {
     }
 
     func observers(for model: ServableModel, policy: TierPolicy) -> VersionObservers {
+        // The hot path: found by the loaded object's identity (no string built or hashed); the entry
+        // holds the model, so the identifier cannot be reused while it is cached.
+        let identity = ObjectIdentifier(model)
+        if let cached = byModel.withLock({ $0[identity]?.observers }) { return cached }
         let key = "\(model.name)/\(model.version)"
-        return byVersion.withLock { map in
+        let observers = byVersion.withLock { map in
             if let existing = map[key] { return existing }
             let created = VersionObservers(
                 model, policy: policy, retraining: retrainingPolicy, predictions: predictions)
             map[key] = created
             return created
         }
+        byModel.withLock { cache in
+            // A cache, not a registry: bounded, so replaced versions' models are not kept alive by it.
+            if cache.count >= 64 { cache.removeAll() }
+            cache[identity] = (model, observers)
+        }
+        return observers
     }
 
     func existing(model: String, version: Int) -> VersionObservers? {
@@ -90,6 +101,8 @@ final class ObserverRegistry: Sendable {
     /// Forgets observers of versions no longer loaded.
     func retain(loaded keys: Set<String>) {
         byVersion.withLock { map in map = map.filter { keys.contains($0.key) } }
+        byModel.withLock { map in map = map.filter { keys.contains("\($0.value.model.name)/\($0.value.model.version)") }
+        }
         shadows.withLock { map in map = map.filter { keys.contains(String($0.key.split(separator: "|")[0])) } }
     }
 
