@@ -37,7 +37,7 @@ public struct Router<Handler: Sendable>: Sendable {
                 current = existing.node
             } else {
                 nodes.append(Node())
-                nodes[current].literals.append((segment: segment, node: nodes.count - 1))
+                nodes[current].literals.append((segment: String(segment), node: nodes.count - 1))
                 current = nodes.count - 1
             }
         }
@@ -50,7 +50,7 @@ public struct Router<Handler: Sendable>: Sendable {
 
     /// The handler for `method` on `path` (raw, not percent-decoded); HEAD falls back to the GET handler.
     public func match(_ method: HTTPMethod, path: String) -> RouteMatch<Handler> {
-        var values: [String] = []
+        var values: [Substring] = []
         guard let node = find(Self.segments(of: path)[...], from: 0, values: &values) else { return .notFound }
         let endpoints = nodes[node].endpoints
         let template = nodes[node].template ?? path
@@ -64,16 +64,16 @@ public struct Router<Handler: Sendable>: Sendable {
         }
         var parameters: [String: String] = [:]
         for (name, value) in zip(parameterNames(of: template), values) {
-            parameters[name] = PercentDecoding.decode(value, plusAsSpace: false)
+            parameters[name] = PercentDecoding.decode(String(value), plusAsSpace: false)
         }
         return .found(handlers[chosen.handler], parameters: parameters, template: template)
     }
 
     /// Depth-first search preferring literals; collects parameter values along the successful branch.
-    private func find(_ segments: ArraySlice<String>, from node: Int, values: inout [String]) -> Int? {
+    private func find(_ segments: ArraySlice<Substring>, from node: Int, values: inout [Substring]) -> Int? {
         guard let segment = segments.first else { return nodes[node].endpoints.isEmpty ? nil : node }
         let rest = segments.dropFirst()
-        if let literal = nodes[node].literals.first(where: { $0.segment == segment }),
+        if let literal = nodes[node].literals.first(where: { $0.segment.utf8.elementsEqual(segment.utf8) }),
             let found = find(rest, from: literal.node, values: &values)
         {
             return found
@@ -92,9 +92,10 @@ public struct Router<Handler: Sendable>: Sendable {
     }
 
     /// "/a/b" → ["a", "b"]; "/" → []; a trailing slash yields an empty last segment (which never matches).
-    private static func segments(of path: String) -> [String] {
+    /// Substrings of the path, so matching allocates no string per segment.
+    private static func segments(of path: String) -> [Substring] {
         guard path != "/" && !path.isEmpty else { return [] }
         let trimmed = path.hasPrefix("/") ? path.dropFirst() : Substring(path)
-        return trimmed.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        return trimmed.split(separator: "/", omittingEmptySubsequences: false)
     }
 }
