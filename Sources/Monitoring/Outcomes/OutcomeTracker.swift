@@ -64,17 +64,19 @@ public final class OutcomeTracker: OutcomeJoin {
 
     private struct State: Sendable {
         var slots: [Entry?]
-        var slotByID: [String: Int] = [:]
+        /// Slot by `key(id)`; a hit is confirmed against the entry's id.
+        var slotByID: [UInt64: Int] = [:]
         /// Slots per entity; may hold stale slots (checked on use, compacted as lists grow).
         var slotsByEntity: [String: [Int]] = [:]
         var next = 0
         var outcomesBySource: [OutcomeSource: Int] = [:]
 
-        mutating func insert(_ prediction: Prediction, sequence: UInt64) {
-            if let old = slotByID[prediction.id] { slots[old] = nil }
+        mutating func insert(_ prediction: Prediction, key: UInt64, sequence: UInt64) {
+            if let old = slot(of: prediction.id, key: key) { slots[old] = nil }
             let slot = next
             if let evicted = slots[slot] {
-                slotByID[evicted.id] = nil
+                let evictedKey = OutcomeTracker.key(evicted.id)
+                if slotByID[evictedKey] == slot { slotByID[evictedKey] = nil }
                 if slotsByEntity[evicted.prediction.entity]?.first == slot {
                     slotsByEntity[evicted.prediction.entity]?.removeFirst()
                     if slotsByEntity[evicted.prediction.entity]?.isEmpty == true {
@@ -83,7 +85,7 @@ public final class OutcomeTracker: OutcomeJoin {
                 }
             }
             slots[slot] = Entry(prediction: prediction, sequence: sequence, label: nil)
-            slotByID[prediction.id] = slot
+            slotByID[key] = slot
             if !prediction.entity.isEmpty {
                 slotsByEntity[prediction.entity, default: []].append(slot)
                 if let count = slotsByEntity[prediction.entity]?.count, count >= 64, count & (count - 1) == 0 {
@@ -91,6 +93,11 @@ public final class OutcomeTracker: OutcomeJoin {
                 }
             }
             next = (slot + 1) % slots.count
+        }
+
+        func slot(of id: String, key: UInt64) -> Int? {
+            guard let slot = slotByID[key], slots[slot]?.id == id else { return nil }
+            return slot
         }
 
         /// Drops slots that no longer hold `entity` (evicted out of order, or replaced).
@@ -117,8 +124,18 @@ public final class OutcomeTracker: OutcomeJoin {
         self.shards = (0..<count).map { _ in Shard(capacity: perShard) }
     }
 
-    private func shardIndex(_ id: String) -> Int {
-        Int(UInt(bitPattern: id.hashValue) % UInt(shards.count))
+    /// FNV-1a of the id: cheaper than hashing the string for a dictionary, and stable for sharding.
+    static func key(_ id: String) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in id.utf8 {
+            hash ^= UInt64(byte)
+            hash &*= 0x100_0000_01b3
+        }
+        return hash
+    }
+
+    private func shardIndex(_ key: UInt64) -> Int {
+        Int((key ^ (key >> 32)) % UInt64(shards.count))
     }
 
     /// Remembers a prediction; the oldest of its shard is forgotten when the shard is full. A repeated id
@@ -131,20 +148,23 @@ public final class OutcomeTracker: OutcomeJoin {
     public func recordPredictions(_ predictions: [Prediction]) {
         let first = sequence.wrappingAdd(UInt64(predictions.count), ordering: .relaxed).oldValue
         changes.wrappingAdd(1, ordering: .relaxed)
+        let keys = predictions.map { Self.key($0.id) }
         if shards.count == 1 || predictions.count == 1 {
-            let shard = shards[predictions.count == 1 ? shardIndex(predictions[0].id) : 0]
+            let shard = shards[predictions.count == 1 ? shardIndex(keys[0]) : 0]
             shard.state.withLock { state in
                 for (offset, prediction) in predictions.enumerated() {
-                    state.insert(prediction, sequence: first + UInt64(offset))
+                    state.insert(prediction, key: keys[offset], sequence: first + UInt64(offset))
                 }
             }
             return
         }
         var byShard = [[Int]](repeating: [], count: shards.count)
-        for (offset, prediction) in predictions.enumerated() { byShard[shardIndex(prediction.id)].append(offset) }
+        for (offset, key) in keys.enumerated() { byShard[shardIndex(key)].append(offset) }
         for (index, offsets) in byShard.enumerated() where !offsets.isEmpty {
             shards[index].state.withLock { state in
-                for offset in offsets { state.insert(predictions[offset], sequence: first + UInt64(offset)) }
+                for offset in offsets {
+                    state.insert(predictions[offset], key: keys[offset], sequence: first + UInt64(offset))
+                }
             }
         }
     }
@@ -154,8 +174,9 @@ public final class OutcomeTracker: OutcomeJoin {
     @discardableResult
     public func recordOutcome(predictionID id: String, label: Int, source: OutcomeSource, now: Double) -> Bool {
         guard label == 0 || label == 1 else { return false }
-        return shards[shardIndex(id)].state.withLock { state in
-            guard let slot = state.slotByID[id], var entry = state.slots[slot], entry.label == nil,
+        let key = Self.key(id)
+        return shards[shardIndex(key)].state.withLock { state in
+            guard let slot = state.slot(of: id, key: key), var entry = state.slots[slot], entry.label == nil,
                 now - entry.time <= ttlSeconds
             else { return false }
             entry.label = label
