@@ -118,6 +118,7 @@ PY
 fi
 
 # --- runs
+load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
 servers=(nginx fastapi); [ "$skip_riskd" -eq 1 ] || servers=(riskd riskd-nolog nginx fastapi)
 declare -A rps p50 p99 errs
 to_ms() { # wrk latency like 512.00us / 1.23ms / 1.02s -> milliseconds
@@ -136,6 +137,7 @@ for rows in 1 64; do
         echo "$s rows=$rows req/s=${rps[$s,$rows]} p50=${p50[$s,$rows]}ms p99=${p99[$s,$rows]}ms ${errs[$s,$rows]}"
     done
 done
+load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
 rss[nginx]="$(rss_mib "$nginx_pid")"
 # Measure from the uvicorn supervisor (found by its unique port; the pyenv shim may sit above it).
 uvicorn_pid="$(pgrep -o -f "uvicorn fastapi_app:app --host 127.0.0.1 --port $PORT_FASTAPI" || echo "$fastapi_pid")"
@@ -161,6 +163,9 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN{ if (b+0 == 0) print "n/a"; else printf
     echo "Load: wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency after a $WARMUP warm-up, POST bodies from make_bodies.py."
     echo "Model: $model_note. nginx answers a fixed 1-row JSON without reading the body (the HTTP ceiling)."
     echo "FastAPI: uvicorn --workers $cores, XGBoost Booster (nthread=1 per worker)."
+    echo "Noise: load average (1, 5, 15 min) $load_before before the runs, $load_after after; the machine is"
+    echo "shared, so only ratios between servers measured back to back in this run are meaningful, and a"
+    echo "ratio within ±15 % of a goal is within the run-to-run spread."
     echo
     echo "| server | rows | req/s | p50 ms | p99 ms | req/s vs nginx | req/s vs FastAPI | p99 vs FastAPI | errors |"
     echo "|---|---:|---:|---:|---:|---:|---:|---:|---|"
