@@ -85,21 +85,21 @@ struct PredictionRequest {
     // MARK: decoding
 
     private mutating func decodeBody(_ reader: inout JSONReader) throws(HTTPResponseError) {
-        try Self.syntax { () throws(JSONParseError) in reader.skipWhitespace() }
+        try JSONBody.syntax { () throws(JSONParseError) in reader.skipWhitespace() }
         guard reader.current == UInt8(ascii: "{") else {
-            let kind = try Self.syntax { () throws(JSONParseError) in try reader.parseValue(depth: 0).typeName }
+            let kind = try JSONBody.syntax { () throws(JSONParseError) in try reader.parseValue(depth: 0).typeName }
             throw HTTPResponseError.badRequest("request body must be a JSON object, not \(kind)")
         }
         var sawInstances = false
-        try Self.object(&reader, depth: 1) { (reader, key) throws(HTTPResponseError) in
+        try JSONBody.object(&reader, depth: 1) { (reader, key) throws(HTTPResponseError) in
             if key == "instances" && !sawInstances {
                 sawInstances = true
                 try decodeInstances(&reader)
             } else {
-                try Self.skip(&reader, depth: 1)
+                try JSONBody.skip(&reader, depth: 1)
             }
         }
-        try Self.syntax { () throws(JSONParseError) in
+        try JSONBody.syntax { () throws(JSONParseError) in
             reader.skipWhitespace()
             guard reader.position == reader.bytes.count else {
                 throw reader.error("unexpected data after the JSON value")
@@ -111,22 +111,22 @@ struct PredictionRequest {
 
     private mutating func decodeInstances(_ reader: inout JSONReader) throws(HTTPResponseError) {
         guard reader.current == UInt8(ascii: "[") else {
-            try Self.skip(&reader, depth: 1)
+            try JSONBody.skip(&reader, depth: 1)
             throw HTTPResponseError.badRequest("instances: expected an array")
         }
-        try Self.array(&reader, depth: 2) { (reader) throws(HTTPResponseError) in
+        try JSONBody.array(&reader, depth: 2) { (reader) throws(HTTPResponseError) in
             let index = count
             guard index < Self.maxInstances else {
                 throw HTTPResponseError(
                     .contentTooLarge, "too_many_instances", "at most \(Self.maxInstances) instances per request")
             }
             guard reader.current == UInt8(ascii: "{") else {
-                try Self.skip(&reader, depth: 2)
+                try JSONBody.skip(&reader, depth: 2)
                 throw HTTPResponseError.badRequest("instances[\(index)]: expected an object")
             }
             var entity: String?
             var sawFeatures = false
-            try Self.object(&reader, depth: 3) { (reader, key) throws(HTTPResponseError) in
+            try JSONBody.object(&reader, depth: 3) { (reader, key) throws(HTTPResponseError) in
                 switch key {
                 case "features":
                     guard reader.current == UInt8(ascii: "{") else {
@@ -137,14 +137,14 @@ struct PredictionRequest {
                     try decodeFeatures(&reader, row: index)
                 case "entity":
                     if reader.current == UInt8(ascii: "\"") {
-                        entity = try Self.syntax { () throws(JSONParseError) in try reader.parseString() }
+                        entity = try JSONBody.syntax { () throws(JSONParseError) in try reader.parseString() }
                     } else if reader.current == UInt8(ascii: "n") {
-                        try Self.syntax { () throws(JSONParseError) in try reader.expectLiteral("null") }
+                        try JSONBody.syntax { () throws(JSONParseError) in try reader.expectLiteral("null") }
                     } else {
                         throw HTTPResponseError.badRequest("instances[\(index)].entity: expected a string")
                     }
                 default:
-                    try Self.skip(&reader, depth: 3)
+                    try JSONBody.skip(&reader, depth: 3)
                 }
             }
             guard sawFeatures else {
@@ -158,7 +158,7 @@ struct PredictionRequest {
 
     private mutating func decodeFeatures(_ reader: inout JSONReader, row: Int) throws(HTTPResponseError) {
         var position = 0
-        try Self.object(
+        try JSONBody.object(
             &reader, depth: 4,
             keyedBy: { (reader) throws(HTTPResponseError) -> Int32 in
                 defer { position += 1 }
@@ -168,12 +168,12 @@ struct PredictionRequest {
             let value: Double
             switch reader.current ?? 0 {
             case UInt8(ascii: "n"):
-                try Self.syntax { () throws(JSONParseError) in try reader.expectLiteral("null") }
+                try JSONBody.syntax { () throws(JSONParseError) in try reader.expectLiteral("null") }
                 value = .nan
             case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-                value = try Self.syntax { () throws(JSONParseError) in try reader.parseNumber() }
+                value = try JSONBody.syntax { () throws(JSONParseError) in try reader.parseNumber() }
             default:
-                let kind = try Self.syntax { () throws(JSONParseError) in try reader.parseValue(depth: 4).typeName }
+                let kind = try JSONBody.syntax { () throws(JSONParseError) in try reader.parseValue(depth: 4).typeName }
                 throw HTTPResponseError.badRequest(
                     "instances[\(row)].features.\(names[Int(column)]): expected a number or null, got \(kind)")
             }
@@ -191,7 +191,7 @@ struct PredictionRequest {
             if raw.elementsEqual(names[expected].utf8) { resolved = Int32(expected) } else { reader.position = start }
         }
         if resolved == nil {
-            let name = try Self.syntax { () throws(JSONParseError) in try reader.parseString() }
+            let name = try JSONBody.syntax { () throws(JSONParseError) in try reader.parseString() }
             if let known = expectedIndex[name] {
                 resolved = Int32(known)
             } else if let known = extraByName[name] {
@@ -212,104 +212,5 @@ struct PredictionRequest {
         }
         lastRow[Int(column)] = row
         return column
-    }
-
-    // MARK: structure
-
-    /// Reads `{ "key": value, ... }`, handing each key (as a String) and the reader positioned at its value.
-    private static func object(
-        _ reader: inout JSONReader, depth: Int,
-        _ body: (inout JSONReader, String) throws(HTTPResponseError) -> Void
-    ) throws(HTTPResponseError) {
-        try Self.object(
-            &reader, depth: depth,
-            keyedBy: { (reader) throws(HTTPResponseError) -> String in
-                try Self.syntax { () throws(JSONParseError) in try reader.parseString() }
-            }, body)
-    }
-
-    private static func object<Key>(
-        _ reader: inout JSONReader, depth: Int, keyedBy readKey: (inout JSONReader) throws(HTTPResponseError) -> Key,
-        _ body: (inout JSONReader, Key) throws(HTTPResponseError) -> Void
-    ) throws(HTTPResponseError) {
-        try Self.syntax { () throws(JSONParseError) in
-            guard depth <= reader.maxDepth else { throw reader.error("nesting deeper than \(reader.maxDepth) levels") }
-            reader.position += 1
-            reader.skipWhitespace()
-        }
-        if reader.current == UInt8(ascii: "}") {
-            reader.position += 1
-            return
-        }
-        while true {
-            try Self.syntax { () throws(JSONParseError) in
-                reader.skipWhitespace()
-                guard reader.current == UInt8(ascii: "\"") else { throw reader.error("expected a string key") }
-            }
-            let key = try readKey(&reader)
-            try Self.syntax { () throws(JSONParseError) in
-                reader.skipWhitespace()
-                guard reader.current == UInt8(ascii: ":") else {
-                    throw reader.error("expected ':' after an object key")
-                }
-                reader.position += 1
-                reader.skipWhitespace()
-                guard reader.current != nil else { throw reader.error("unexpected end of input") }
-            }
-            try body(&reader, key)
-            let done = try Self.syntax { () throws(JSONParseError) -> Bool in
-                reader.skipWhitespace()
-                switch reader.current {
-                case UInt8(ascii: ","): reader.position += 1; return false
-                case UInt8(ascii: "}"): reader.position += 1; return true
-                default: throw reader.error("expected ',' or '}' in an object")
-                }
-            }
-            if done { return }
-        }
-    }
-
-    private static func array(
-        _ reader: inout JSONReader, depth: Int, _ element: (inout JSONReader) throws(HTTPResponseError) -> Void
-    ) throws(HTTPResponseError) {
-        try Self.syntax { () throws(JSONParseError) in
-            guard depth <= reader.maxDepth else { throw reader.error("nesting deeper than \(reader.maxDepth) levels") }
-            reader.position += 1
-            reader.skipWhitespace()
-        }
-        if reader.current == UInt8(ascii: "]") {
-            reader.position += 1
-            return
-        }
-        while true {
-            try Self.syntax { () throws(JSONParseError) in
-                reader.skipWhitespace()
-                guard reader.current != nil else { throw reader.error("unexpected end of input") }
-            }
-            try element(&reader)
-            let done = try Self.syntax { () throws(JSONParseError) -> Bool in
-                reader.skipWhitespace()
-                switch reader.current {
-                case UInt8(ascii: ","): reader.position += 1; return false
-                case UInt8(ascii: "]"): reader.position += 1; return true
-                default: throw reader.error("expected ',' or ']' in an array")
-                }
-            }
-            if done { return }
-        }
-    }
-
-    /// Reads and discards a value the request may carry but riskd does not use.
-    private static func skip(_ reader: inout JSONReader, depth: Int) throws(HTTPResponseError) {
-        _ = try Self.syntax { () throws(JSONParseError) in try reader.parseValue(depth: depth) }
-    }
-
-    /// Runs a reader step, turning a syntax error into the 400 `invalid_json` every JSON route answers.
-    private static func syntax<T>(_ step: () throws(JSONParseError) -> T) throws(HTTPResponseError) -> T {
-        do {
-            return try step()
-        } catch {
-            throw HTTPResponseError(.badRequest, "invalid_json", "request body is not valid JSON: \(error)")
-        }
     }
 }

@@ -85,13 +85,12 @@ extension RiskService {
     private func infer(_ request: HTTPRequest, _ model: ServableModel) throws(InferenceProtocolRequest.Invalid)
         -> JSONValue
     {
-        let body: JSONObject
         do {
-            body = try jsonBody(request)
+            try requireJSONContentType(request)
         } catch {
-            throw .init(message: error.message)
+            throw .init(message: error.message, status: error.status)
         }
-        let parsed = try InferenceProtocolRequest(body, featureNames: model.featureNames)
+        let parsed = try InferenceProtocolRequest(request.body, featureNames: model.featureNames)
         let wanted = Set(parsed.requestedOutputs ?? outputNames(model))
         let count = parsed.rows.rowCount
         var columns: [String: [Double]] = [:]

@@ -125,3 +125,46 @@ import Testing
         #expect(try v2.json()["error"]?.stringValue?.contains("missing: a") == true)
     }
 }
+
+@Suite struct InferenceProtocolDecodingTests {
+    @Test func tensorFieldsInAnyOrderNestedDataAndBooleans() throws {
+        let running = try RunningService()
+        let response = try running.request(
+            "POST", "/v2/models/disk/infer",
+            json: """
+                {"parameters": {"x": [1, {"y": null}]},
+                 "inputs": [{"data": [[true], [false]], "shape": [2, 1], "name": "a", "datatype": "BOOL"},
+                            {"datatype": "FP32", "name": "b", "parameters": {}, "shape": [2], "data": [0.5, 0.5]}],
+                 "id": "x-1"}
+                """)
+        #expect(response.status == 200)
+        let body = try response.json()
+        #expect(body["id"] == "x-1")
+        let score = try #require(try response.json()["outputs"]?.arrayValue?.first { $0["name"] == "score" })
+        let values = try #require(score["data"]?.arrayValue?.compactMap { $0.doubleValue })
+        #expect(abs(values[0] - 1 / (1 + exp(-1.0))) < 1e-12)
+        #expect(abs(values[1] - 1 / (1 + exp(0.0))) < 1e-12)
+    }
+
+    @Test(arguments: [
+        (#"{"inputs": [{"name": "input", "datatype": "FP64", "shape": [1, 2], "data": [1, 2]}"#, 400),
+        (#"{"inputs": [{"name": "input", "datatype": "FP64", "shape": [1, 2], "data": [1, "2"]}]}"#, 400),
+        (#"{"inputs": [{"name": "input", "datatype": "FP64", "shape": [-1, 2], "data": [1, 2]}]}"#, 400),
+        (#"{"id": "only"}"#, 400),
+        (#"[]"#, 400),
+    ])
+    func brokenBodiesAreProtocolErrors(body: String, status: Int) throws {
+        let running = try RunningService()
+        let response = try running.request("POST", "/v2/models/disk/infer", json: body)
+        #expect(response.status == status)
+        #expect(try response.json()["error"]?.stringValue?.isEmpty == false)
+    }
+
+    @Test func aBodyThatIsNotJSONIs415() throws {
+        let running = try RunningService()
+        let response = try httpRequest(
+            port: running.port, "POST", "/v2/models/disk/infer", headers: [("Content-Type", "text/plain")],
+            body: Array("{}".utf8))
+        #expect(response.status == 415)
+    }
+}
