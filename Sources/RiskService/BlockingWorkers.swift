@@ -2,6 +2,7 @@ import Dispatch
 import Foundation
 import HTTPCore
 import HTTPServer
+import Monitoring
 import Synchronization
 
 /// Runs handlers that block or take long (fsync, file I/O, model loading, outcome joins, large predict
@@ -27,7 +28,10 @@ final class BlockingWorkers: Sendable {
         self.limit = limit
         threadCount = max(1, threads)
         for index in 0..<threadCount {
-            let thread = Thread { [self] in work() }
+            let thread = Thread { [self] in
+                BackgroundPriority.lowerCurrentThread(by: 5)
+                work()
+            }
             thread.name = "riskd-worker-\(index)"
             thread.start()
         }

@@ -201,7 +201,7 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN{ if (b+0 == 0) print "n/a"; else printf
     fi
     echo "| server | resident memory after the runs (MiB, process + children) |"
     echo "|---|---:|"
-    for s in "${servers[@]}"; do echo "| $s | ${rss[$s]} |"; done
+    for s in "${servers[@]}"; do echo "| $s | ${rss[$s]:-not measured} |"; done
 } >"$here/RESULTS.md"
 echo "wrote $here/RESULTS.md"
 

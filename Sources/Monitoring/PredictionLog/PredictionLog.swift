@@ -22,6 +22,8 @@ public final class PredictionLog: Sendable {
     private let sampledOut: Counter
     private let sequence = Atomic<UInt64>(0)
     private let sampleThreshold: UInt64
+    /// Seconds between the writer's wake-ups when nobody signals it.
+    static let writerInterval = 0.25
 
     private struct State: Sendable {
         var queue: [PredictionLogEntry] = []
@@ -49,6 +51,7 @@ public final class PredictionLog: Sendable {
         let rate = min(max(configuration.sampleRate, 0), 1)
         sampleThreshold = rate >= 1 ? .max : UInt64(rate * 18_446_744_073_709_551_616.0)
         let thread = Thread { [self] in
+            BackgroundPriority.lowerCurrentThread(by: 10)
             var files = PredictionLogFiles(
                 configuration: configuration, clock: clock, errors: writeErrors,
                 deletedForAge: deletions.labels("age"), deletedForSize: deletions.labels("size"))
@@ -89,13 +92,19 @@ public final class PredictionLog: Sendable {
     /// Queues entries with one lock; returns how many were accepted (the rest are counted as drops).
     @discardableResult
     public func append(contentsOf entries: [PredictionLogEntry]) -> Int {
+        // The writer wakes on its own every `writerInterval`; a signal (a syscall) is sent only when
+        // this append fills the queue past a batch, so a busy loop does not wake it per request.
+        var fullBatch = false
         let accepted = state.withLock { state in
             guard !state.closing else { return 0 }
-            let room = max(0, configuration.queueCapacity - state.queue.count)
+            let before = state.queue.count
+            let room = max(0, configuration.queueCapacity - before)
             state.queue.append(contentsOf: entries.prefix(room))
+            let batch = max(1, configuration.queueCapacity / 4)
+            fullBatch = before < batch && state.queue.count >= batch
             return min(room, entries.count)
         }
-        if accepted > 0 { wake.signal() }
+        if fullBatch { wake.signal() }
         if accepted < entries.count { dropped.increment(by: UInt64(entries.count - accepted)) }
         return accepted
     }
@@ -121,10 +130,11 @@ public final class PredictionLog: Sendable {
     private func runWriter(_ files: inout PredictionLogFiles) {
         files.applyRetention()
         while true {
-            _ = wake.wait(timeout: .now() + 1)
+            _ = wake.wait(timeout: .now() + Self.writerInterval)
             let (batch, closing) = state.withLock { state in
-                defer { state.queue.removeAll(keepingCapacity: true) }
-                return (state.queue, state.closing)
+                let batch = state.queue
+                state.queue = []
+                return (batch, state.closing)
             }
             for entry in batch where files.write(entry) { written.increment() }
             files.flushAndMaintain()
