@@ -24,12 +24,13 @@ final class BlockingWorkers: Sendable {
     let limit: Int
     let threadCount: Int
 
-    init(threads: Int, limit: Int) {
+    /// - Parameter niceness: added to each thread's nice value, so the event loops get the CPU first.
+    init(threads: Int, limit: Int, niceness: Int32) {
         self.limit = limit
         threadCount = max(1, threads)
         for index in 0..<threadCount {
             let thread = Thread { [self] in
-                BackgroundPriority.lowerCurrentThread(by: 5)
+                BackgroundPriority.lowerCurrentThread(by: niceness)
                 work()
             }
             thread.name = "riskd-worker-\(index)"

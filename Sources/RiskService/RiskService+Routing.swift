@@ -36,12 +36,15 @@ extension RiskService {
     }
 
     /// Registers a route behind access control. `role == nil` is open to anyone; `blocking` handlers
-    /// (disk writes, model loads) run on the bounded worker pool, never on an event loop.
+    /// (disk writes, model loads) run on the bounded worker pool, never on an event loop; `analytics`
+    /// handlers (outcome joins, statistics over stored predictions) run on the low-priority analytics
+    /// pool, so a burst of them yields the CPU to the loops and to the other workers.
     func add(
         _ routes: inout ServiceRoutes, _ method: HTTPMethod, _ template: String, role: Role?,
-        blocking: Bool = false, _ handler: @escaping ServiceHandler
+        blocking: Bool = false, analytics: Bool = false, _ handler: @escaping ServiceHandler
     ) {
-        add(&routes, method, template, role: role, blocking: { _ in blocking }, handler)
+        let pool = analytics ? self.analytics : blocking ? workers : nil
+        add(&routes, method, template, role: role, pool: { _ in pool }, handler)
     }
 
     /// As above, with the choice made per request (e.g. only large bodies go to the workers).
@@ -49,8 +52,16 @@ extension RiskService {
         _ routes: inout ServiceRoutes, _ method: HTTPMethod, _ template: String, role: Role?,
         blocking: @escaping @Sendable (HTTPRequest) -> Bool, _ handler: @escaping ServiceHandler
     ) {
-        let access = self.access
         let workers = self.workers
+        add(&routes, method, template, role: role, pool: { blocking($0) ? workers : nil }, handler)
+    }
+
+    /// Registers a route whose handler runs on `pool(request)`, or inline on the loop when that is nil.
+    private func add(
+        _ routes: inout ServiceRoutes, _ method: HTTPMethod, _ template: String, role: Role?,
+        pool: @escaping @Sendable (HTTPRequest) -> BlockingWorkers?, _ handler: @escaping ServiceHandler
+    ) {
+        let access = self.access
         let sli = slo.tracker(route: template)
         routes.trackers.append(sli)
         routes.router.add(method, template) { request, context in
@@ -77,7 +88,7 @@ extension RiskService {
                 sli.record(status: response.status.code, seconds: seconds)
                 return response
             }
-            return blocking(request) ? workers.run(run) : .immediate(run())
+            return pool(request)?.run(run) ?? .immediate(run())
         }
     }
 

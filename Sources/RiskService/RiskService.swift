@@ -21,7 +21,9 @@ public final class RiskService: Sendable {
     let access: AccessControl
     let policy: ServicePolicy
     let phase = PhaseCell()
-    let workers = BlockingWorkers(threads: 8, limit: 256)
+    let workers = BlockingWorkers(threads: 8, limit: 256, niceness: 5)
+    /// Outcome joins and statistics: few threads at the lowest priority (see `add(…analytics:)`).
+    let analytics = BlockingWorkers(threads: 2, limit: 32, niceness: 19)
     let startedAt: Double
     let predictionIDs = PredictionIDGenerator()
     let counters: ServiceCounters
@@ -126,6 +128,7 @@ public final class RiskService: Sendable {
         maintenance.stop()
         aggregation.stop()
         workers.stop()
+        analytics.stop()
         incidentLoop.stop()
         _ = shadowScorer.drain(timeout: 5)
         predictionLog?.close(timeout: 10)
