@@ -199,7 +199,8 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN{ if (b+0 == 0) print "n/a"; else printf
         echo "| prediction log at defaults, 1-row req/s, on / off | $(ratio "${rps[riskd,1]}" "${rps[riskd-nolog,1]}") | ≥ 0.9× |"
         echo "| prediction log at defaults, 64-row req/s, on / off | $(ratio "${rps[riskd,64]}" "${rps[riskd-nolog,64]}") | ≥ 0.9× |"
         echo
-        echo "Loop isolation (isolation.py; goal: each raises /livez p99 by < 1 ms):"
+        echo "Loop isolation (isolation.py: scrapes every 100 ms, 10,000-outcome POSTs every 500 ms; goal: each raises"
+    echo "/livez p99 by < 1 ms):"
         echo
         echo '```'
         echo "$isolation"
