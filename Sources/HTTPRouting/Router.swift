@@ -11,6 +11,8 @@ public struct Router<Handler: Sendable>: Sendable {
         var parameter: (name: String, node: Int)?
         var endpoints: [(method: HTTPMethod, handler: Int)] = []
         var template: String?
+        /// The template's `{param}` names in order, computed once at registration.
+        var parameterNames: [String] = []
     }
 
     private var nodes: [Node] = [Node()]
@@ -45,6 +47,8 @@ public struct Router<Handler: Sendable>: Sendable {
         handlers.append(handler)
         nodes[current].endpoints.append((method: method, handler: handlers.count - 1))
         nodes[current].template = template
+        nodes[current].parameterNames = Self.segments(of: template).filter { $0.hasPrefix("{") && $0.hasSuffix("}") }
+            .map { String($0.dropFirst().dropLast()) }
         routes.append((method: method, template: template))
     }
 
@@ -63,8 +67,10 @@ public struct Router<Handler: Sendable>: Sendable {
             return .methodNotAllowed(allowed: allowed, template: template)
         }
         var parameters: [String: String] = [:]
-        for (name, value) in zip(parameterNames(of: template), values) {
-            parameters[name] = PercentDecoding.decode(String(value), plusAsSpace: false)
+        for (name, value) in zip(nodes[node].parameterNames, values) {
+            let text = String(value)
+            parameters[name] =
+                value.utf8.contains(UInt8(ascii: "%")) ? PercentDecoding.decode(text, plusAsSpace: false) : text
         }
         return .found(handlers[chosen.handler], parameters: parameters, template: template)
     }
@@ -83,12 +89,6 @@ public struct Router<Handler: Sendable>: Sendable {
         if let found = find(rest, from: parameter.node, values: &values) { return found }
         values.removeLast()
         return nil
-    }
-
-    private func parameterNames(of template: String) -> [String] {
-        Self.segments(of: template).filter { $0.hasPrefix("{") && $0.hasSuffix("}") }.map {
-            String($0.dropFirst().dropLast())
-        }
     }
 
     /// "/a/b" → ["a", "b"]; "/" → []; a trailing slash yields an empty last segment (which never matches).
