@@ -9,7 +9,8 @@ compares with ==). Run from the repository root in a venv with xgboost from PyPI
 Cases: depths 2 to 8, 10-30 % missing values, binary:logistic with the intercept xgboost estimates from the data
 (base_score "[p]", xgboost >= 3.1), with base_score given (0.5 and 0.3), the same model with base_score in the
 older scalar form "p" (xgboost < 3.1), leaves scaled so margins pass the sigmoid's float32 clamp (|m| > 88.7),
-count:poisson (log link) and multi:softprob with a per-class intercept. Rows: random rows with NaNs plus rows
+count:poisson (log link), multi:softprob with a per-class intercept, and 150 features (wider than riskd's block
+buffer). Rows: random rows with NaNs plus rows
 that put a feature exactly on a threshold, on its float32 neighbours and on doubles between two float32s.
 Every expected value is xgboost's float32 output written as the exact double; NaN inputs are written as null.
 """
@@ -24,8 +25,8 @@ RNG = np.random.default_rng(20261201)
 FEATURES = 8
 
 
-def data(n, missing):
-    x = RNG.normal(size=(n, FEATURES))
+def data(n, missing, features=FEATURES):
+    x = RNG.normal(size=(n, features))
     logit = x[:, 0] - 0.8 * x[:, 1] + 0.5 * x[:, 2] * x[:, 3] - 0.4
     x[RNG.random(x.shape) < missing] = np.nan
     return x, logit
@@ -41,11 +42,16 @@ def thresholds(model):
     return sorted(result)
 
 
-def edge_rows(model, count, missing):
-    rows, _ = data(count, missing)
+def edge_rows(model, count, missing, features=FEATURES, edges=40, digits=None):
+    """`count` random rows, then 6 rows around each of `edges` thresholds; `digits` rounds the random values
+    (not the threshold neighbours) to keep a wide fixture small."""
+    rows, _ = data(count, missing, features)
+    template = RNG.normal(size=features)
+    if digits is not None:
+        rows, template = np.round(rows, digits), np.round(template, digits)
     rows = [list(row) for row in rows]
-    template = list(RNG.normal(size=FEATURES))
-    for feature, threshold in thresholds(model)[::3][:40]:
+    template = list(template)
+    for feature, threshold in thresholds(model)[::3][:edges]:
         f32 = np.float32(threshold)
         up = np.nextafter(f32, np.float32(np.inf))
         down = np.nextafter(f32, np.float32(-np.inf))
@@ -54,7 +60,7 @@ def edge_rows(model, count, missing):
             row = list(template)
             row[feature] = value
             rows.append(row)
-    rows.append([np.nan] * FEATURES)
+    rows.append([np.nan] * features)
     return np.array(rows, dtype=np.float64)
 
 
@@ -94,8 +100,8 @@ def edit(name, booster, rows, change):
     write(name, xgb.Booster(model_file=path), rows, save=False)
 
 
-def train(params, label, rounds, missing, n=4000):
-    x, logit = data(n, missing)
+def train(params, label, rounds, missing, n=4000, features=FEATURES):
+    x, logit = data(n, missing, features)
     y = {"binary": (logit + RNG.logistic(size=n) > 0).astype(int),
          "count": RNG.poisson(np.exp(np.clip(logit, -3, 3) / 2)),
          "multi": np.digitize(logit + RNG.normal(scale=0.5, size=n), [-0.7, 0.7])}[label]
@@ -128,6 +134,11 @@ def main():
     write("xgb_exact_poisson", booster, edge_rows(json.loads(booster.save_raw("json")), 150, 0.1))
     booster = train({"objective": "multi:softprob", "num_class": 3, "max_depth": 4}, "multi", 30, 0.1)
     write("xgb_exact_multiclass", booster, edge_rows(json.loads(booster.save_raw("json")), 150, 0.1))
+    # More features than fit riskd's 1 KiB block buffer: one row per block, the buffer on the heap.
+    booster = train({"objective": "binary:logistic", "max_depth": 4, "colsample_bynode": 0.5}, "binary", 15, 0.2,
+                    features=150)
+    write("xgb_exact_wide", booster,
+          edge_rows(json.loads(booster.save_raw("json")), 20, 0.2, features=150, edges=8, digits=3))
 
 
 if __name__ == "__main__":

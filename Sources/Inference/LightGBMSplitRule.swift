@@ -6,9 +6,6 @@ enum LightGBMSplitRule: SplitRule {
     static let zeroThreshold = Double(Float(1e-35))
 
     @inline(__always)
-    static func feature(_ value: Double) -> Double { value }
-
-    @inline(__always)
     static func right(_ value: Double, _ node: CompactNode<Double>, _ categories: CategorySets) -> Int32 {
         let flags = node.flags
         if flags & CompactNode<Double>.internalFlag == 0 { return 0 }

@@ -1,9 +1,6 @@
 /// scikit-learn: left iff `Double(Float(x)) <= threshold`; NaN goes where `missing_left` says.
 enum SklearnSplitRule: SplitRule {
     @inline(__always)
-    static func feature(_ value: Double) -> Double { value }
-
-    @inline(__always)
     static func right(_ value: Double, _ node: CompactNode<Double>, _ categories: CategorySets) -> Int32 {
         let flags = node.flags
         if flags & CompactNode<Double>.internalFlag == 0 { return 0 }

@@ -1,14 +1,16 @@
-/// Batch evaluation. Rows are taken in blocks; within a block, lanes (one row and one tree each) are walked
-/// in lockstep for the tree's depth, so the independent node loads of different lanes overlap instead of
-/// every step waiting for the previous one, and no step branches on the path (leaves point to themselves).
-/// A large block has one tree per lane group (tree by tree, as XGBoost's block predictor does); a small one
-/// (a single row) spreads the lanes over many trees at once. Leaves are then added to each row's sums in tree
-/// order, which keeps XGBoost's float32 summation order exactly.
+/// Batch evaluation. Rows are taken in blocks; within a block, 64 lanes (each one row and one tree) are walked
+/// in lockstep for the trees' depth, so the independent node loads of different lanes overlap instead of every
+/// step waiting for the previous one, and no step branches on the path (leaves point to themselves). A block
+/// walks its rows through as many trees at once as fill the lanes (a block of 64 rows goes tree by tree, as
+/// XGBoost's block predictor does; a single row goes through 64 trees at once). Leaves are then added to each
+/// row's sums in tree order, which keeps XGBoost's float32 summation order exactly. Nothing is allocated.
 extension TreeEnsemble {
     /// Lanes walked together; also the largest block of rows.
     static let laneCount = 64
-    /// Cap on a block's float32 copy of its rows (values), for models with very many features.
-    static let blockFeatureValues = 16_384
+    /// Cap on a block's float32 copy of its rows (values): 1 KiB, which Swift always places on the stack (a
+    /// larger temporary allocation first asks glibc for the thread's stack bounds, which allocates). With 30
+    /// features a block is 4 rows walked through 16 trees at a time.
+    static let blockFeatureValues = 256
 
     /// What a walk reads: nodes, leaf values by node, category sets.
     struct Walk<Value: BinaryFloatingPoint & Sendable> {
@@ -31,20 +33,20 @@ extension TreeEnsemble {
                     nodes.withUnsafeBufferPointer { nodes in
                         leaves.withUnsafeBufferPointer { leaves in
                             guard let nodes = nodes.baseAddress, let leaves = leaves.baseAddress else { return }
-                            let tree = Walk(nodes: nodes, leaves: leaves, categories: categories)
-                            float32Margins(tree, input, rowCount, featureCount, into: sums)
+                            let inputs = Walk(nodes: nodes, leaves: leaves, categories: categories)
+                            float32Margins(inputs, input, rowCount, featureCount, into: sums)
                         }
                     }
                 case .float64(let nodes, let leaves):
                     nodes.withUnsafeBufferPointer { nodes in
                         leaves.withUnsafeBufferPointer { leaves in
                             guard let nodes = nodes.baseAddress, let leaves = leaves.baseAddress else { return }
-                            let tree = Walk(nodes: nodes, leaves: leaves, categories: categories)
+                            let inputs = Walk(nodes: nodes, leaves: leaves, categories: categories)
                             switch semantics {
                             case .lightgbm:
-                                float64Margins(LightGBMSplitRule.self, tree, input, rowCount, featureCount, sums)
+                                float64Margins(LightGBMSplitRule.self, inputs, input, rowCount, featureCount, sums)
                             case .sklearn, .xgboost:
-                                float64Margins(SklearnSplitRule.self, tree, input, rowCount, featureCount, sums)
+                                float64Margins(SklearnSplitRule.self, inputs, input, rowCount, featureCount, sums)
                             }
                         }
                     }
@@ -53,35 +55,37 @@ extension TreeEnsemble {
         }
     }
 
-    /// XGBoost: each block's rows become float32 once; sums start at the base margin and stay float32. A block
-    /// without missing values takes the one-comparison rule.
+    /// XGBoost: each block's rows become float32, twice side by side (see `XGBoostSplitRule`); sums start at the
+    /// base margin and stay float32.
     private func float32Margins(
-        _ tree: Walk<Float>, _ rows: UnsafePointer<Double>, _ rowCount: Int, _ featureCount: Int,
+        _ inputs: Walk<Float>, _ rows: UnsafePointer<Double>, _ rowCount: Int, _ featureCount: Int,
         into output: UnsafeMutablePointer<Double>
     ) {
-        let block = max(1, min(TreeEnsemble.laneCount, TreeEnsemble.blockFeatureValues / featureCount))
-        withUnsafeTemporaryAllocation(of: Float.self, capacity: block * featureCount) { features in
+        let width = 2 * featureCount
+        let block = max(1, min(TreeEnsemble.laneCount, TreeEnsemble.blockFeatureValues / width))
+        let keepMissing = hasCategoricalSplits
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: block * width) { features in
             withUnsafeTemporaryAllocation(of: Float.self, capacity: block * outputCount) { sums in
                 guard let features = features.baseAddress, let sums = sums.baseAddress else { return }
                 var start = 0
                 while start < rowCount {
                     let count = min(block, rowCount - start)
-                    let source = rows + start * featureCount
-                    var missing = false
-                    for index in 0..<(count * featureCount) {
-                        let value = XGBoostSplitRule.feature(source[index])
-                        missing = missing || value.isNaN
-                        features[index] = value
-                    }
                     for row in 0..<count {
+                        let source = rows + (start + row) * featureCount
+                        let right = features + row * width
+                        let left = right + featureCount
+                        for feature in 0..<featureCount {
+                            let value = Float(source[feature])
+                            let missing = value.isNaN && !keepMissing
+                            right[feature] = missing ? .infinity : value
+                            left[feature] = missing ? -.infinity : value
+                        }
                         for group in 0..<outputCount { sums[row * outputCount + group] = Float(baseMargin[group]) }
                     }
-                    if hasCategoricalSplits {
-                        walk(XGBoostCategoricalSplitRule.self, tree, features, featureCount, count, into: sums)
-                    } else if missing {
-                        walk(XGBoostSplitRule.self, tree, features, featureCount, count, into: sums)
+                    if keepMissing {
+                        walk(XGBoostCategoricalSplitRule.self, inputs, features, width, count, into: sums)
                     } else {
-                        walk(XGBoostDenseSplitRule.self, tree, features, featureCount, count, into: sums)
+                        walk(XGBoostSplitRule.self, inputs, features, width, count, into: sums)
                     }
                     let target = output + start * outputCount
                     for index in 0..<(count * outputCount) { target[index] = Double(sums[index]) }
@@ -93,14 +97,14 @@ extension TreeEnsemble {
 
     /// LightGBM and scikit-learn: rows are read in place; leaves summed from 0, then scaled and offset.
     private func float64Margins<Rule: SplitRule>(
-        _ rule: Rule.Type, _ tree: Walk<Double>, _ rows: UnsafePointer<Double>, _ rowCount: Int, _ featureCount: Int,
+        _ rule: Rule.Type, _ inputs: Walk<Double>, _ rows: UnsafePointer<Double>, _ rowCount: Int, _ featureCount: Int,
         _ output: UnsafeMutablePointer<Double>
     ) where Rule.Feature == Double, Rule.Value == Double {
         output.update(repeating: 0, count: rowCount * outputCount)
         var start = 0
         while start < rowCount {
             let count = min(TreeEnsemble.laneCount, rowCount - start)
-            walk(rule, tree, rows + start * featureCount, featureCount, count, into: output + start * outputCount)
+            walk(rule, inputs, rows + start * featureCount, featureCount, count, into: output + start * outputCount)
             start += count
         }
         for row in 0..<rowCount {
@@ -114,10 +118,10 @@ extension TreeEnsemble {
     /// Adds every tree's leaf for `rowCount` (at most `laneCount`) rows of `features` (row stride `stride`)
     /// to `sums` (rowCount × outputCount), in tree order.
     private func walk<Rule: SplitRule>(
-        _ rule: Rule.Type, _ tree: Walk<Rule.Value>, _ features: UnsafePointer<Rule.Feature>, _ stride: Int,
+        _ rule: Rule.Type, _ inputs: Walk<Rule.Value>, _ features: UnsafePointer<Rule.Feature>, _ stride: Int,
         _ rowCount: Int, into sums: UnsafeMutablePointer<Rule.Value>
     ) {
-        let (nodes, leaves, categories) = (tree.nodes, tree.leaves, tree.categories)
+        let (nodes, leaves, categories) = (inputs.nodes, inputs.leaves, inputs.categories)
         let treeCount = treeRoot.count
         let treesPerPass = max(1, min(treeCount, TreeEnsemble.laneCount / rowCount))
         withUnsafeTemporaryAllocation(of: Int32.self, capacity: TreeEnsemble.laneCount) { current in

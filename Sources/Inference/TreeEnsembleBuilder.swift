@@ -43,8 +43,8 @@ struct TreeEnsembleBuilder {
         guard values.count + count <= TreeEnsembleBuilder.maxNodes else {
             throw ModelLoadError("\(name): model has more than \(TreeEnsembleBuilder.maxNodes) nodes")
         }
-        guard featureCount <= CompactNode<Double>.maxFeatures else {
-            throw ModelLoadError("\(name): more than \(CompactNode<Double>.maxFeatures) features")
+        guard featureCount <= CompactNode<Double>.maxFeatures / 2 else {
+            throw ModelLoadError("\(name): more than \(CompactNode<Double>.maxFeatures / 2) features")
         }
         let order = try TreeEnsembleBuilder.breadthFirst(tree, featureCount: featureCount, name: name)
 
@@ -78,7 +78,9 @@ struct TreeEnsembleBuilder {
             values.append(value)
             leafValues.append(0)
             lefts.append(Int32(position[tree.left[node]]))
-            packed.append(UInt32(tree.feature[node]) | flags << 24)
+            // XGBoost: a node whose missing values go left reads the row copy where NaN is -infinity.
+            let copy = semantics == .xgboost && flags & CompactNode<Double>.defaultLeftFlag != 0 ? featureCount : 0
+            packed.append(UInt32(tree.feature[node] + copy) | flags << 24)
         }
     }
 

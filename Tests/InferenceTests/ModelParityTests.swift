@@ -49,6 +49,17 @@ import Testing
         }
     }
 
+    @Test(arguments: fixtures)
+    func emptyBatchWritesNothing(_ name: String) throws {
+        let expected = try Fixture.expected(name)
+        let model = try ModelLoader.load(try Fixture.bytes(expected.modelFile), format: expected.format)
+        var output = [Double](repeating: 42, count: model.outputCount)
+        [Double]().withUnsafeBufferPointer { rows in
+            output.withUnsafeMutableBufferPointer { model.predict(rows: rows, rowCount: 0, into: $0) }
+        }
+        #expect(output.allSatisfy { $0 == 42 })
+    }
+
     private func close(_ actual: [Double], _ expected: [Double], _ tolerance: Double) -> Bool {
         actual.count == expected.count && zip(actual, expected).allSatisfy { abs($0 - $1) <= tolerance }
     }

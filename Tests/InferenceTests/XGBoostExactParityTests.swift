@@ -7,7 +7,7 @@ import Testing
     static let fixtures = [
         "xgb_exact_depth2", "xgb_exact_depth4", "xgb_exact_depth6", "xgb_exact_depth8",
         "xgb_exact_scalar_base_score", "xgb_exact_saturated", "xgb_exact_base_score_5", "xgb_exact_base_score_3",
-        "xgb_exact_poisson", "xgb_exact_multiclass",
+        "xgb_exact_poisson", "xgb_exact_multiclass", "xgb_exact_wide",
     ]
 
     @Test(arguments: fixtures)

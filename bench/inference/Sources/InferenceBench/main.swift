@@ -1,7 +1,7 @@
 // Measures riskd's Inference module on one XGBoost model: exact parity with xgboost (probabilities and margins),
 // ns/row at batch sizes 1, 64 and 10,000 through the batch API (best of 15 passes), the resident memory a loaded
-// model costs, the time to load it 100 times, and Venn-Abers fit (2,000 points) and lookup cost. Prints one JSON
-// object for run.py.
+// model costs, the time to load it 100 times, Venn-Abers fit (2,000 points) and lookup cost, and, when run under
+// bench/alloc's LD_PRELOAD counter, the heap allocations per predict call. Prints one JSON object for run.py.
 //
 //     InferenceBench <model.json> <rows.f64> <expected.f64> <expected-margins.f64> <featureCount>
 import Foundation
@@ -18,6 +18,16 @@ func residentBytes() -> Int {
 func doubles(_ path: String) throws -> [Double] {
     let data = try Data(contentsOf: URL(fileURLWithPath: path))
     return data.withUnsafeBytes { Array($0.bindMemory(to: Double.self)) }
+}
+
+/// bench/alloc's LD_PRELOAD counter file (ALLOC_COUNTER_FILE), opened once so reading it allocates nothing.
+let counterFile: Int32? = ProcessInfo.processInfo.environment["ALLOC_COUNTER_FILE"].map { open($0, O_RDONLY) }
+
+/// The process's allocation count when run under the counter, else nil.
+func allocationCount() -> UInt64? {
+    guard let counterFile, counterFile >= 0 else { return nil }
+    var value: UInt64 = 0
+    return pread(counterFile, &value, 8, 0) == 8 ? value : nil
 }
 
 func seconds(_ body: () -> Void) -> Double {
@@ -77,6 +87,27 @@ for batch in [1, 64, 10_000] {
         best = min(best, elapsed)
     }
     results["ns_per_row_batch_\(batch)"] = best / Double(rowCount) * 1e9
+    // One more pass, untimed, counting the heap allocations of the predict calls alone.
+    if let before = allocationCount() {
+        var calls = 0
+        rows.withUnsafeBufferPointer { input in
+            output.withUnsafeMutableBufferPointer { out in
+                var start = 0
+                while start < rowCount {
+                    let count = min(batch, rowCount - start)
+                    model.predict(
+                        rows: UnsafeBufferPointer(
+                            rebasing: input[(start * featureCount)..<((start + count) * featureCount)]),
+                        rowCount: count, into: UnsafeMutableBufferPointer(rebasing: out[start..<(start + count)]))
+                    start += count
+                    calls += 1
+                }
+            }
+        }
+        if let after = allocationCount() {
+            results["allocations_per_call_batch_\(batch)"] = Double(after - before) / Double(calls)
+        }
+    }
 }
 
 var models: [Model] = []
