@@ -20,7 +20,7 @@ extension RiskService {
         }
         for suffix in ["", "/versions/{version}"] {
             add(&router, .GET, "/v2/models/{name}" + suffix, role: .read) { [self] _, context, _ in
-                oip { () throws(InferenceProtocolRequest.Invalid) in try metadata(try servable(context)) }
+                oip { () throws(InferenceProtocolRequest.Invalid) in try metadata(try servable(context)).serialized() }
             }
             add(&router, .GET, "/v2/models/{name}" + suffix + "/ready", role: .read) { [self] _, context, _ in
                 let ready = (try? servable(context)) != nil
@@ -34,7 +34,7 @@ extension RiskService {
         }
     }
 
-    private func oip(_ body: () throws(InferenceProtocolRequest.Invalid) -> JSONValue) -> HTTPResponse {
+    private func oip(_ body: () throws(InferenceProtocolRequest.Invalid) -> [UInt8]) -> HTTPResponse {
         do throws(InferenceProtocolRequest.Invalid) {
             return .json(.ok, try body())
         } catch {
@@ -83,7 +83,7 @@ extension RiskService {
     /// shape differs, and `score` is null where the manifest's fallback rules answered. Other models
     /// return the engine's raw outputs (`output`), which have no notion of risk or fallback.
     private func infer(_ request: HTTPRequest, _ model: ServableModel) throws(InferenceProtocolRequest.Invalid)
-        -> JSONValue
+        -> [UInt8]
     {
         do {
             try requireJSONContentType(request)
@@ -118,19 +118,37 @@ extension RiskService {
             columns["upper"] = assessments.map { $0.upper ?? .nan }
             columns["score"] = assessments.map { $0.score ?? .nan }
         }
-        let outputs: [JSONValue] = outputNames(model).filter(wanted.contains).map { name in
+        // Written straight into bytes: {"model_name", "model_version", "id", "outputs": [{"name",
+        // "datatype", "shape", "data"}]}, NaN (no interval, fallback score) as null.
+        let width = model.model.task == .binaryClassification ? 1 : model.model.outputCount
+        var writer = JSONWriter(reservingCapacity: 256 + columns.count * count * 20)
+        writer.writeRaw("{\"model_name\":")
+        writer.writeString(model.name)
+        writer.writeRaw(",\"model_version\":")
+        writer.writeString(String(model.version))
+        writer.writeRaw(",\"id\":")
+        writer.writeString(parsed.id ?? predictionIDs.next())
+        writer.writeRaw(",\"outputs\":[")
+        for (index, name) in outputNames(model).filter(wanted.contains).enumerated() {
             let data = columns[name] ?? []
-            let width = model.model.task == .binaryClassification ? 1 : model.model.outputCount
-            let shape: JSONValue =
-                width == 1 ? [.number(Double(data.count))] : [.number(Double(count)), .number(Double(width))]
-            return [
-                "name": .string(name), "datatype": "FP64", "shape": shape,
-                "data": .array(data.map { $0.isNaN ? .null : .number($0) }),
-            ]
+            writer.writeRaw(index == 0 ? "{\"name\":" : ",{\"name\":")
+            writer.writeString(name)
+            writer.writeRaw(",\"datatype\":\"FP64\",\"shape\":[")
+            if width == 1 {
+                writer.writeNumber(Double(data.count))
+            } else {
+                writer.writeNumber(Double(count))
+                writer.writeRaw(",")
+                writer.writeNumber(Double(width))
+            }
+            writer.writeRaw("],\"data\":[")
+            for (position, value) in data.enumerated() {
+                if position > 0 { writer.writeRaw(",") }
+                writer.writeNumber(value)
+            }
+            writer.writeRaw("]}")
         }
-        var response: JSONObject = ["model_name": .string(model.name), "model_version": .string(String(model.version))]
-        response.append("id", .string(parsed.id ?? predictionIDs.next()))
-        response.append("outputs", .array(outputs))
-        return .object(response)
+        writer.writeRaw("]}")
+        return writer.bytes
     }
 }
