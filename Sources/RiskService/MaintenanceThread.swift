@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import Monitoring
 import Synchronization
 
 /// A background thread for periodic housekeeping (idle-entity eviction, retraining triggers), off the
@@ -12,6 +13,7 @@ final class MaintenanceThread: Sendable {
     func start(interval: Double, _ work: @escaping @Sendable () -> Void) {
         guard !started.exchange(true, ordering: .acquiringAndReleasing) else { return }
         let thread = Thread { [self] in
+            BackgroundPriority.lowerCurrentThread(by: 10)
             while !stopping.load(ordering: .acquiring) {
                 _ = wake.wait(timeout: .now() + interval)
                 if stopping.load(ordering: .acquiring) { break }
