@@ -36,8 +36,8 @@ public final class RiskService: Sendable {
     let predictionLog: PredictionLog?
     let store: StateStore
     let predictionJournal: PredictionJournal
-    /// Delivers the shared store's outbox (PostgreSQL only; SQLite pages stay in the file outbox).
-    let storeDelivery: StoreOutboxDelivery?
+    /// Delivers the pages in the state store's outbox (the file outbox keeps the other events).
+    let storeDelivery: StoreOutboxDelivery
     private let server: Mutex<HTTPServer?> = Mutex(nil)
 
     public init(configuration: ServiceConfiguration, logger: Logger) throws {
@@ -84,7 +84,7 @@ public final class RiskService: Sendable {
         incidentLoop = try IncidentLoop(
             configuration: configuration, policy: policy, metrics: metrics,
             logger: logger.child(label: "riskd.alerting"))
-        storeDelivery = store.isShared ? StoreOutboxDelivery(store: store, borrowingFrom: incidentLoop.outbox) : nil
+        storeDelivery = StoreOutboxDelivery(store: store, borrowingFrom: incidentLoop.outbox)
         DriftMetrics.register(on: metrics) { observers.all().map(\.drift) }
         OutcomeMetrics.register(on: metrics) { observers.all().map(\.outcomes) }
     }
@@ -97,7 +97,7 @@ public final class RiskService: Sendable {
         }
         registry.reload()
         try restoreState()
-        storeDelivery?.start()
+        storeDelivery.start()
         registry.startWatching()
         maintenance.start(interval: 60) { [weak self] in self?.maintain() }
         let routes = makeRoutes()
@@ -135,7 +135,7 @@ public final class RiskService: Sendable {
         registry.stopWatching()
         maintenance.stop()
         incidentLoop.stop()
-        storeDelivery?.stop(timeout: 5)
+        storeDelivery.stop(timeout: 5)
         _ = shadowScorer.drain(timeout: 5)
         predictionLog?.close(timeout: 10)
         predictionJournal.stop(timeout: 10)
