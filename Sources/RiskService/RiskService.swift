@@ -78,7 +78,16 @@ public final class RiskService: Sendable {
             predictionLog = nil
         }
         store = try StateStore(url: Self.stateURL(configuration), now: Date().timeIntervalSince1970)
-        predictionJournal = PredictionJournal(store: store)
+        let journal = PredictionJournal(store: store)
+        predictionJournal = journal
+        metrics.collect(
+            "riskd_prediction_journal_dropped_total",
+            help: "Predictions not recorded for the outcome join because the journal buffer was full.", type: "counter",
+            samples: { [([], Double(journal.droppedCount))] })
+        metrics.collect(
+            "riskd_prediction_journal_buffered",
+            help: "Predictions waiting in memory to be written to the state store (lost on a crash).", type: "gauge",
+            samples: { [([], Double(journal.bufferedCount))] })
         let observers = ObserverRegistry(retrainingPolicy: try policy.retrainingPolicy())
         self.observers = observers
         incidentLoop = try IncidentLoop(
