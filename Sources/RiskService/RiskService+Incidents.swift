@@ -119,18 +119,9 @@ extension RiskService {
     func alert(model: String, version: Int?, entity: String, assessment: RiskAssessment, predictionID: String)
         throws(HTTPResponseError)
     {
-        if store.isShared {
-            return try alertShared(
-                model: model, version: version, entity: entity, assessment: assessment, predictionID: predictionID)
-        }
-        let before = incidentLoop.lifecycle.snapshot(dedupKey: PagerDutyEvents.dedupKey(model: model, entity: entity))
-        try Self.storing {
-            () throws(OutboxError) in
-            try incidentLoop.observe(
-                model: model, version: version, entity: entity, labels: entities.labels(entity: entity) ?? [:],
-                assessment: assessment, predictionID: predictionID, now: Date().timeIntervalSince1970)
-        }
-        try persistIncident(model: model, entity: entity, before: before)
+        // The decision and its page commit together in the state store (the transactional outbox).
+        try decideIncident(
+            model: model, version: version, entity: entity, assessment: assessment, predictionID: predictionID)
     }
 
     /// Runs a durable write; its failure becomes 503 `storage_unavailable` (or `outbox_full`).

@@ -24,20 +24,22 @@ enum OutboxSink {
     @TaskLocal static var current: Target?
 }
 
-/// With a shared store (PostgreSQL) the incident decision for a dedup key runs in one transaction that
-/// holds the key's lock: read the incident as the store has it, decide, put any page into the store's
-/// outbox and save the incident. Replicas that see the same tier rise therefore page exactly once,
-/// and a page exists if and only if the incident change that caused it committed.
+/// The incident decision for a dedup key runs in one state-store transaction (with PostgreSQL holding
+/// the key's advisory lock; SQLite has one writer): read the incident as the store has it, decide, put
+/// any page into the store's outbox and save the incident. Replicas that see the same tier rise
+/// therefore page exactly once, and a page exists if and only if the incident change that caused it
+/// committed. `StoreOutboxDelivery` delivers it.
 extension RiskService {
-    func alertShared(model: String, version: Int?, entity: String, assessment: RiskAssessment, predictionID: String)
+    func decideIncident(model: String, version: Int?, entity: String, assessment: RiskAssessment, predictionID: String)
         throws(HTTPResponseError)
     {
         let key = PagerDutyEvents.dedupKey(model: model, entity: entity)
         let labels = entities.labels(entity: entity) ?? [:]
         let lifecycle = incidentLoop.lifecycle
-        try storing { () throws(StorageError) in
+        try storing(what: "outbox") { () throws(StorageError) in
             try store.updateIncident(dedupKey: key) { [self] transaction throws(StorageError) in
-                if let stored = try transaction.incident(), let tier = AlertTier(name: stored.pagedTier) {
+                let stored = try transaction.incident()
+                if let stored, let tier = AlertTier(name: stored.pagedTier) {
                     lifecycle.restore(
                         dedupKey: key,
                         IncidentLifecycle.Snapshot(
@@ -61,6 +63,10 @@ extension RiskService {
                     throw StorageError(.failed, failure.description)
                 }
                 let after = lifecycle.snapshot(dedupKey: key)
+                // Most assessments change nothing: then nothing is written (and SQLite syncs nothing).
+                guard after.pagedTier?.name != stored?.pagedTier || after.belowSince != stored?.belowSince else {
+                    return
+                }
                 try transaction.save(
                     after.pagedTier.map {
                         StoredIncident(

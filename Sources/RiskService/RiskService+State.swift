@@ -79,23 +79,6 @@ extension RiskService {
         }
     }
 
-    /// Writes an incident's lifecycle state after an observation changed it (open tier, hold timer).
-    func persistIncident(model: String, entity: String, before: IncidentLifecycle.Snapshot) throws(HTTPResponseError) {
-        let key = PagerDutyEvents.dedupKey(model: model, entity: entity)
-        let after = incidentLoop.lifecycle.snapshot(dedupKey: key)
-        guard after.pagedTier != before.pagedTier || after.belowSince != before.belowSince else { return }
-        try storing { () throws(StorageError) in
-            try store.updateIncident(dedupKey: key) { transaction throws(StorageError) in
-                try transaction.save(
-                    after.pagedTier.map {
-                        StoredIncident(
-                            dedupKey: key, pagedTier: $0.name, belowSince: after.belowSince,
-                            lastUpdate: after.lastUpdate ?? 0)
-                    })
-            }
-        }
-    }
-
     /// An incident closed in PagerDuty is no longer open here either.
     func forgetStoredIncident(_ key: String) throws(HTTPResponseError) {
         try storing { () throws(StorageError) in
@@ -178,12 +161,13 @@ extension RiskService {
 
     /// Runs a store call; a failure becomes 503 `storage_unavailable` (nothing was acknowledged) and,
     /// like a failed outbox write, turns readiness off until durable writes work again.
-    func storing<T>(_ body: () throws(StorageError) -> T) throws(HTTPResponseError) -> T {
+    /// `what` names the store in `riskd_storage_write_failures_total{store}`.
+    func storing<T>(what: String = "state", _ body: () throws(StorageError) -> T) throws(HTTPResponseError) -> T {
         do {
             let result = try body()
             return result
         } catch {
-            incidentLoop.storage.failed(store: "state", error.description)
+            incidentLoop.storage.failed(store: what, error.description)
             throw HTTPResponseError(
                 .serviceUnavailable, "storage_unavailable",
                 "the \(store.url.backend) state store failed (\(error)); nothing was recorded, retry later")

@@ -42,8 +42,8 @@ public final class RiskService: Sendable {
     let predictionLog: PredictionLog?
     let store: StateStore
     let predictionJournal: PredictionJournal
-    /// Delivers the shared store's outbox (PostgreSQL only; SQLite pages stay in the file outbox).
-    let storeDelivery: StoreOutboxDelivery?
+    /// Delivers the pages in the state store's outbox (the file outbox keeps the other events).
+    let storeDelivery: StoreOutboxDelivery
     private let server: Mutex<HTTPServer?> = Mutex(nil)
 
     public init(configuration: ServiceConfiguration, logger: Logger) throws {
@@ -86,14 +86,23 @@ public final class RiskService: Sendable {
             predictionLog = nil
         }
         store = try StateStore(url: Self.stateURL(configuration), now: Date().timeIntervalSince1970)
-        predictionJournal = PredictionJournal(store: store)
+        let journal = PredictionJournal(store: store)
+        predictionJournal = journal
+        metrics.collect(
+            "riskd_prediction_journal_dropped_total",
+            help: "Predictions not recorded for the outcome join because the journal buffer was full.", type: "counter",
+            samples: { [([], Double(journal.droppedCount))] })
+        metrics.collect(
+            "riskd_prediction_journal_buffered",
+            help: "Predictions waiting in memory to be written to the state store (lost on a crash).", type: "gauge",
+            samples: { [([], Double(journal.bufferedCount))] })
         let observers = ObserverRegistry(
             retrainingPolicy: try policy.retrainingPolicy(), predictions: counters.predictions)
         self.observers = observers
         incidentLoop = try IncidentLoop(
             configuration: configuration, policy: policy, metrics: metrics,
             logger: logger.child(label: "riskd.alerting"))
-        storeDelivery = store.isShared ? StoreOutboxDelivery(store: store, borrowingFrom: incidentLoop.outbox) : nil
+        storeDelivery = StoreOutboxDelivery(store: store, borrowingFrom: incidentLoop.outbox)
         DriftMetrics.register(on: metrics) { observers.all().map(\.drift) }
         OutcomeMetrics.register(on: metrics) { observers.all().map(\.outcomes) }
     }
@@ -106,7 +115,7 @@ public final class RiskService: Sendable {
         }
         registry.reload()
         try restoreState()
-        storeDelivery?.start()
+        storeDelivery.start()
         registry.startWatching()
         maintenance.start(interval: 60) { [weak self] in self?.maintain() }
         aggregation.start(interval: Self.aggregationInterval) { [weak self] in
@@ -150,7 +159,7 @@ public final class RiskService: Sendable {
         workers.stop()
         analytics.stop()
         incidentLoop.stop()
-        storeDelivery?.stop(timeout: 5)
+        storeDelivery.stop(timeout: 5)
         _ = shadowScorer.drain(timeout: 5)
         predictionLog?.close(timeout: 10)
         predictionJournal.stop(timeout: 10)

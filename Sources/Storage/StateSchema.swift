@@ -13,8 +13,6 @@ enum StateSchema {
                 PRIMARY KEY (entity, name));
             CREATE TABLE incidents (dedup_key TEXT PRIMARY KEY, paged_tier TEXT NOT NULL, below_since \(real),
                 last_update \(real) NOT NULL);
-            CREATE TABLE suppression_groups (group_key TEXT PRIMARY KEY, last_page \(real) NOT NULL);
-            CREATE TABLE suppression_pages (id \(dialect.autoIncrementKey), at \(real) NOT NULL);
             CREATE TABLE webhook_deliveries (id TEXT PRIMARY KEY, seen_at \(real) NOT NULL);
             CREATE TABLE predictions (id TEXT PRIMARY KEY, model TEXT NOT NULL, version TEXT NOT NULL,
                 entity TEXT NOT NULL, risk \(real) NOT NULL, tier TEXT NOT NULL, ts \(real) NOT NULL,

@@ -15,14 +15,13 @@ public struct StoredIncident: Sendable, Equatable {
     }
 }
 
-/// One incident decision in progress: reads and writes of the incident, the suppression counters
-/// and the outbox, all committed together or not at all (the transactional outbox). With
+/// One incident decision in progress: reads and writes of the incident and the outbox, committed
+/// together or not at all (the transactional outbox). With
 /// PostgreSQL, the dedup key is locked for the transaction, so replicas seeing the same tier rise
 /// decide one after the other and only the first pages. Valid only inside `updateIncident`.
 public final class IncidentTransaction {
     public let dedupKey: String
     let connection: SQLConnection
-    private var suppressionLocked = false
 
     init(dedupKey: String, connection: SQLConnection) {
         self.dedupKey = dedupKey
@@ -53,40 +52,9 @@ public final class IncidentTransaction {
             [.text(dedupKey), .text(incident.pagedTier), SQLValue(incident.belowSince), .real(incident.lastUpdate)])
     }
 
-    /// When the suppression group last paged, if ever.
-    public func lastPage(group: String) throws(StorageError) -> Double? {
-        try lockSuppression()
-        return try connection.query("SELECT last_page FROM suppression_groups WHERE group_key = ?", [.text(group)])
-            .first?.first?.double
-    }
-
-    /// Pages sent after `start` (storm protection), forgetting older ones.
-    public func pages(since start: Double) throws(StorageError) -> Int {
-        try lockSuppression()
-        _ = try connection.execute("DELETE FROM suppression_pages WHERE at <= ?", [.real(start)])
-        return try connection.query("SELECT COUNT(*) FROM suppression_pages", []).first?.first?.int ?? 0
-    }
-
-    public func recordPage(group: String, at time: Double) throws(StorageError) {
-        try lockSuppression()
-        try connection.query("INSERT INTO suppression_pages (at) VALUES (?)", [.real(time)])
-        try connection.query(
-            """
-            INSERT INTO suppression_groups (group_key, last_page) VALUES (?, ?)
-            ON CONFLICT (group_key) DO UPDATE SET last_page = excluded.last_page
-            """, [.text(group), .real(time)])
-    }
-
     /// Adds an event to the outbox in this transaction.
     public func enqueue(_ event: StoredOutboxEvent) throws(StorageError) {
         try StateStore.insertOutbox(event, connection)
-    }
-
-    /// Suppression counters are shared by all keys: one replica at a time updates them.
-    private func lockSuppression() throws(StorageError) {
-        guard connection.dialect == .postgres, !suppressionLocked else { return }
-        try connection.query("SELECT pg_advisory_xact_lock(7355609)", [])
-        suppressionLocked = true
     }
 }
 

@@ -3,7 +3,7 @@ import SystemIO
 
 /// Everything riskd must not forget, behind one interface with two backends (selected by `StateURL`):
 /// SQLite for a single process, PostgreSQL for replicas that share state. Stores telemetry points,
-/// incident lifecycle state, suppression counters, webhook delivery ids, predictions with their
+/// incident lifecycle state, webhook delivery ids, predictions with their
 /// outcome labels, and the transactional outbox.
 ///
 /// Every method blocks the calling thread until the backend answers (a write until it is committed),

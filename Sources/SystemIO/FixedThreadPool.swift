@@ -44,21 +44,6 @@ public final class FixedThreadPool: Sendable {
         return accepted
     }
 
-    /// Runs `body` on the pool and waits for its result; nil when the queue is full.
-    public func run<T: Sendable>(_ body: @escaping @Sendable () -> T) -> T? {
-        let result = Mutex<T?>(nil)
-        let done = DispatchSemaphore(value: 0)
-        guard
-            submit({
-                let value = body()
-                result.withLock { $0 = value }
-                done.signal()
-            })
-        else { return nil }
-        done.wait()
-        return result.withLock { $0 }
-    }
-
     /// Jobs queued and not yet started.
     public var queuedCount: Int { state.withLock { $0.count } }
 

@@ -60,24 +60,6 @@ import Testing
         #expect(try first.outboxCount() == 1)
     }
 
-    @Test(arguments: Backend.allCases) func suppressionCountersPersist(_ backend: Backend) throws {
-        let store = try backend.freshStore()
-        defer { store.close() }
-        try store.updateIncident(dedupKey: "a") { transaction throws(StorageError) in
-            try transaction.recordPage(group: "cluster=\"x\"", at: 100)
-            try transaction.recordPage(group: "cluster=\"y\"", at: 150)
-        }
-        let (last, pages, unknown) = try store.updateIncident(dedupKey: "b") { transaction throws(StorageError) in
-            (
-                try transaction.lastPage(group: "cluster=\"x\""), try transaction.pages(since: 120),
-                try transaction.lastPage(group: "none")
-            )
-        }
-        #expect(last == 100)
-        #expect(pages == 1, "the page at 100 fell out of the window starting at 120")
-        #expect(unknown == nil)
-    }
-
     @Test(arguments: Backend.allCases) func webhookIdsAreRecognisedUntilTheyExpire(_ backend: Backend) throws {
         let store = try backend.freshStore()
         defer { store.close() }

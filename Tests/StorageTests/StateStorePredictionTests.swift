@@ -80,3 +80,24 @@ import Testing
         journal.stop(timeout: 10)
     }
 }
+
+@Suite struct PredictionJournalTests {
+    @Test func aFullBufferDropsAndCountsInsteadOfGrowing() throws {
+        let store = try Backend.sqlite.freshStore()
+        defer { store.close() }
+        // A long interval and a batch larger than the buffer: nothing is written until stop.
+        let journal = PredictionJournal(store: store, capacity: 10, batchSize: 1_000, flushInterval: 600)
+        var accepted = 0
+        for index in 0..<1_000 {
+            let record = PredictionRecord(
+                id: "p\(index)", model: "m", version: "1", entity: "e", risk: 0.5, tier: "none", time: Double(index))
+            if journal.record(record) { accepted += 1 }
+        }
+        #expect(accepted == 10)
+        #expect(journal.droppedCount == 990)
+        #expect(journal.bufferedCount == 10)
+        journal.stop(timeout: 30)
+        #expect(journal.writtenCount == 10)
+        #expect(try store.predictionCount() == 10, "stop flushes what was buffered")
+    }
+}

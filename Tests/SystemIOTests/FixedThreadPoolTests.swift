@@ -40,10 +40,4 @@ import Testing
         #expect(pool.stop(timeout: 5))
         #expect(!pool.submit {}, "a stopped pool accepts nothing")
     }
-
-    @Test func runReturnsTheResult() {
-        let pool = FixedThreadPool(name: "run", threads: 2, capacity: 10)
-        #expect(pool.run { 6 * 7 } == 42)
-        #expect(pool.stop(timeout: 5))
-    }
 }
