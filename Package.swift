@@ -48,7 +48,7 @@ let package = Package(
         .target(
             name: "Registry",
             dependencies: ["Inference", "Features", "Crypto", "JSON", "Log", "Metrics", "TimeFormat", "SystemIO"]),
-        .target(name: "Monitoring", dependencies: ["JSON", "Metrics"]),
+        .target(name: "Monitoring", dependencies: ["JSON", "Metrics", "SystemIO"]),
         .target(name: "Outbound", dependencies: ["CCurl", "Log"]),
         // Pure domain: scoring a batch, calibration, tiers and fallback; no HTTP types.
         .target(name: "RiskCore", dependencies: ["Registry", "Inference", "JSON"]),

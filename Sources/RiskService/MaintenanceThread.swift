@@ -2,6 +2,7 @@ import Dispatch
 import Foundation
 import Monitoring
 import Synchronization
+import SystemIO
 
 /// A background thread for periodic housekeeping (idle-entity eviction, retraining triggers), off the
 /// event loops and stoppable within one wake-up.

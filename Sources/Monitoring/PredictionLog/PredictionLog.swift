@@ -1,6 +1,7 @@
 import Foundation
 import Metrics
 import Synchronization
+import SystemIO
 
 /// An append-only JSON-lines log of a sample of predictions, encoded and written by ONE background
 /// thread so request handlers never wait for the disk or spend time encoding.
