@@ -43,7 +43,7 @@ let package = Package(
         .target(name: "HTTPServer", dependencies: ["HTTPCore", "CLinux", "Log", "Metrics"]),
         .target(name: "HTTPRouting", dependencies: ["HTTPCore", "HTTPServer", "Log", "Metrics"]),
         .target(name: "SystemIO"),
-        .target(name: "Storage", dependencies: ["CSQLite", "CPostgres", "SystemIO", "JSON"]),
+        .target(name: "Storage", dependencies: ["CSQLite", "CPostgres", "SystemIO", "JSON", "Features"]),
         .target(name: "Crypto", dependencies: ["CCrypto"]),
         .target(
             name: "Registry",
@@ -52,7 +52,8 @@ let package = Package(
         .target(name: "Outbound", dependencies: ["CCurl", "Log"]),
         // Pure domain: scoring a batch, calibration, tiers and fallback; no HTTP types.
         .target(name: "RiskCore", dependencies: ["Registry", "Inference", "JSON"]),
-        .target(name: "Alerting", dependencies: ["Outbound", "Crypto", "JSON", "Log", "Metrics", "Storage", "SystemIO"]),
+        .target(
+            name: "Alerting", dependencies: ["Outbound", "Crypto", "JSON", "Log", "Metrics", "Storage", "SystemIO"]),
         .target(
             name: "RiskService",
             dependencies: [
@@ -79,14 +80,15 @@ let package = Package(
         .testTarget(name: "HTTPRoutingTests", dependencies: ["HTTPRouting", "HTTPCore"]),
         .testTarget(name: "CryptoTests", dependencies: ["Crypto"]),
         .testTarget(name: "SystemIOTests", dependencies: ["SystemIO"]),
-        .testTarget(name: "StorageTests", dependencies: ["Storage", "RiskdTesting"]),
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "Features", "RiskdTesting"]),
         .testTarget(name: "RegistryTests", dependencies: ["Registry", "RiskdTesting"]),
         .testTarget(name: "MonitoringTests", dependencies: ["Monitoring"], resources: [.copy("Fixtures")]),
         .testTarget(name: "OutboundTests", dependencies: ["Outbound", "RiskdTesting"]),
         .testTarget(name: "RiskCoreTests", dependencies: ["RiskCore", "Registry", "RiskdTesting", "Log", "Metrics"]),
-        .testTarget(name: "AlertingTests", dependencies: ["Alerting", "RiskdTesting"]),
+        .testTarget(name: "AlertingTests", dependencies: ["Alerting", "Storage", "RiskdTesting"]),
         .testTarget(
-            name: "RiskServiceTests", dependencies: ["RiskService", "RiskdTesting", "Crypto"], resources: [.copy("Fixtures")]),
+            name: "RiskServiceTests", dependencies: ["RiskService", "RiskdTesting", "Crypto"],
+            resources: [.copy("Fixtures")]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import JSON
+import Storage
 import SystemIO
 
 /// `dead-letters.jsonl`: events the receiver rejected for good (4xx other than 429, or retries

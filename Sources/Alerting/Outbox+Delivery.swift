@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import Outbound
+import Storage
 
 extension Outbox {
     /// One delivery thread: claim the oldest ready head, deliver it, repeat until stopped.

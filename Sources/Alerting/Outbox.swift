@@ -3,6 +3,7 @@ import Foundation
 import Log
 import Metrics
 import Outbound
+import Storage
 import Synchronization
 
 /// A durable, at-least-once outbox for outbound webhooks (PagerDuty events, generic webhooks).

@@ -1,3 +1,5 @@
+import Storage
+
 /// The in-memory view of undelivered events: one FIFO per ordering key plus its retry state.
 ///
 /// Only the head of each key's FIFO may be in flight, which gives strict per-key order (head-of-line

@@ -1,5 +1,6 @@
 import Foundation
 import JSON
+import Storage
 
 /// One entry of the outbox log: an accepted event or the ack that retires it.
 ///

@@ -1,5 +1,6 @@
 import Crypto
 import JSON
+import Storage
 
 /// Builds PagerDuty Events API v2 requests (trigger / acknowledge / resolve) as outbox events.
 ///

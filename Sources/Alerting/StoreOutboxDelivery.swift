@@ -66,7 +66,7 @@ public final class StoreOutboxDelivery: Sendable {
     }
 
     private func deliver(_ claimed: ClaimedOutboxEvent, session: OutboxSession) throws(StorageError) {
-        let event = OutboxEvent(stored: claimed.event)
+        let event = claimed.event
         var outcome: DeliveryOutcome
         let started = DispatchTime.now().uptimeNanoseconds
         do {
@@ -98,18 +98,5 @@ public final class StoreOutboxDelivery: Sendable {
             try session.postpone(claimed, notBefore: Date().timeIntervalSince1970 + max(0, min(delay, 1e6)))
             outbox.metrics.retries.increment()
         }
-    }
-}
-
-extension OutboxEvent {
-    /// The event as the state store keeps it.
-    public var stored: StoredOutboxEvent {
-        StoredOutboxEvent(id: id, key: key, url: url, headers: headers, body: body, createdAt: createdAt)
-    }
-
-    init(stored: StoredOutboxEvent) {
-        self.init(
-            id: stored.id, key: stored.key, url: stored.url, headers: stored.headers, body: stored.body,
-            createdAt: stored.createdAt)
     }
 }

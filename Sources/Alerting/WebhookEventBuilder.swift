@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import JSON
+import Storage
 
 /// Builds generic JSON webhook events (e.g. "retraining needed") as outbox events for a configured URL,
 /// so integrations other than PagerDuty get the same durable, ordered, retried delivery.

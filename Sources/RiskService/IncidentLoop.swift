@@ -5,6 +5,7 @@ import Log
 import Metrics
 import Monitoring
 import RiskCore
+import Storage
 import Synchronization
 
 /// Closes the loop from prediction to page to outcome: tier changes become PagerDuty Events v2 through

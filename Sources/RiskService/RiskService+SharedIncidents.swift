@@ -14,7 +14,7 @@ enum OutboxSink {
 
         func enqueue(_ event: OutboxEvent) throws(OutboxError) {
             do {
-                try transaction.enqueue(event.stored)
+                try transaction.enqueue(event)
             } catch {
                 throw .storage(error.description)
             }

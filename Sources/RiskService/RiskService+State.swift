@@ -74,7 +74,7 @@ extension RiskService {
         try storing { () throws(StorageError) in
             try store.appendTelemetry(
                 entity: entity,
-                points: points.map { StoredPoint(metric: $0.metric, timestamp: $0.timestamp, value: $0.value) },
+                points: points.map { MetricPoint(metric: $0.metric, timestamp: $0.timestamp, value: $0.value) },
                 labels: batch.labels, retention: retention, maxPointsPerSeries: entities.limits.maxPointsPerSeries)
         }
     }

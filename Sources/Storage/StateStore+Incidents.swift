@@ -53,7 +53,7 @@ public final class IncidentTransaction {
     }
 
     /// Adds an event to the outbox in this transaction.
-    public func enqueue(_ event: StoredOutboxEvent) throws(StorageError) {
+    public func enqueue(_ event: OutboxEvent) throws(StorageError) {
         try StateStore.insertOutbox(event, connection)
     }
 }

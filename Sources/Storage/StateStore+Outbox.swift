@@ -1,36 +1,16 @@
 import Foundation
 import JSON
 
-/// One outbound POST waiting in the store's outbox.
-public struct StoredOutboxEvent: Sendable, Equatable {
-    public let id: String
-    /// Ordering key: events of one key are delivered strictly in the order they were committed.
-    public let key: String
-    public let url: String
-    public let headers: [String: String]
-    public let body: [UInt8]
-    public let createdAt: Double
-
-    public init(id: String, key: String, url: String, headers: [String: String], body: [UInt8], createdAt: Double) {
-        self.id = id
-        self.key = key
-        self.url = url
-        self.headers = headers
-        self.body = body
-        self.createdAt = createdAt
-    }
-}
-
 /// An event claimed for delivery by one `OutboxSession`, with its failed attempts so far.
 public struct ClaimedOutboxEvent: Sendable, Equatable {
-    public let event: StoredOutboxEvent
+    public let event: OutboxEvent
     public let sequence: Int
     public let attempts: Int
 }
 
 extension StateStore {
     /// Adds an event to the outbox on its own (events that no incident change produced).
-    public func enqueueOutbox(_ event: StoredOutboxEvent) throws(StorageError) {
+    public func enqueueOutbox(_ event: OutboxEvent) throws(StorageError) {
         try executor.write { connection throws(StorageError) in try Self.insertOutbox(event, connection) }
     }
 
@@ -46,7 +26,7 @@ extension StateStore {
         isShared ? OutboxSession(connection: try executor.dedicatedConnection()) : OutboxSession(executor: executor)
     }
 
-    static func insertOutbox(_ event: StoredOutboxEvent, _ connection: SQLConnection) throws(StorageError) {
+    static func insertOutbox(_ event: OutboxEvent, _ connection: SQLConnection) throws(StorageError) {
         let headers = JSONValue.object(
             JSONObject(event.headers.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) }))
         try connection.query(
@@ -158,7 +138,7 @@ public final class OutboxSession: @unchecked Sendable {
             for (name, value) in object { headers[name] = value.stringValue }
         }
         return ClaimedOutboxEvent(
-            event: StoredOutboxEvent(
+            event: OutboxEvent(
                 id: id, key: key, url: url, headers: headers, body: Array(body), createdAt: created),
             sequence: sequence, attempts: row[7].int ?? 0)
     }

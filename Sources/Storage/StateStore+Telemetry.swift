@@ -1,20 +1,9 @@
-/// One stored telemetry point.
-public struct StoredPoint: Sendable, Equatable {
-    public let metric: String
-    public let timestamp: Double
-    public let value: Double
-
-    public init(metric: String, timestamp: Double, value: Double) {
-        self.metric = metric
-        self.timestamp = timestamp
-        self.value = value
-    }
-}
+import Features
 
 /// An entity's stored telemetry: its points in time order and its labels.
 public struct StoredTelemetry: Sendable, Equatable {
     public let entity: String
-    public let points: [StoredPoint]
+    public let points: [MetricPoint]
     public let labels: [String: String]
 }
 
@@ -25,13 +14,13 @@ extension StateStore {
     /// in-memory window drops, so storage stays bounded and a replay rebuilds the same window. Likewise
     /// only the newest `maxPointsPerSeries` points of each touched metric are kept.
     public func appendTelemetry(
-        entity: String, points: [StoredPoint], labels: [String: String], retention: [String: Double] = [:],
+        entity: String, points: [MetricPoint], labels: [String: String], retention: [String: Double] = [:],
         maxPointsPerSeries: Int? = nil
     ) throws(StorageError) {
         guard !points.isEmpty || !labels.isEmpty else { return }
         var latest: [PointKey: Double] = [:]
         for point in points { latest[PointKey(metric: point.metric, timestamp: point.timestamp)] = point.value }
-        let unique = latest.map { StoredPoint(metric: $0.key.metric, timestamp: $0.key.timestamp, value: $0.value) }
+        let unique = latest.map { MetricPoint(metric: $0.key.metric, timestamp: $0.key.timestamp, value: $0.value) }
         try executor.write { connection throws(StorageError) in
             if connection.dialect == .postgres, !unique.isEmpty {
                 // One statement per batch: a round trip per point would cap ingest at a few thousand/s.
@@ -100,11 +89,11 @@ extension StateStore {
             let labelRows = try connection.query(
                 "SELECT name, value FROM entity_labels WHERE entity = ?", [.text(entity)])
             guard !rows.isEmpty || !labelRows.isEmpty else { return nil }
-            let points = rows.compactMap { row -> StoredPoint? in
+            let points = rows.compactMap { row -> MetricPoint? in
                 guard let metric = row[0].string, let time = row[1].double, let value = row[2].double else {
                     return nil
                 }
-                return StoredPoint(metric: metric, timestamp: time, value: value)
+                return MetricPoint(metric: metric, timestamp: time, value: value)
             }
             var labels: [String: String] = [:]
             for row in labelRows {

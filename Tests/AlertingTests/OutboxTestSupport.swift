@@ -3,6 +3,7 @@ import Foundation
 import Log
 import Metrics
 import Outbound
+import Storage
 
 /// A fresh outbox directory per test, removed afterwards, plus fast test timings (milliseconds).
 struct OutboxFixture: ~Copyable {

@@ -2,6 +2,7 @@ import Alerting
 import Foundation
 import HTTPCore
 import RiskdTesting
+import Storage
 import Synchronization
 import Testing
 

@@ -1,5 +1,6 @@
 import Alerting
 import JSON
+import Storage
 import Testing
 
 @Suite struct PagerDutyEventsTests {

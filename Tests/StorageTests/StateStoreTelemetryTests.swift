@@ -1,3 +1,4 @@
+import Features
 import Foundation
 import Storage
 import Testing
@@ -8,9 +9,9 @@ import Testing
         defer { store.close() }
         // (SQLite stores -0.0 as 0.0, so it is left out.)
         let awkward = [0.1 + 0.2, 1e-300, 7.0, 123_456_789.123_456_78, Double.leastNonzeroMagnitude, 5e307]
-        var points: [StoredPoint] = []
+        var points: [MetricPoint] = []
         for (index, value) in awkward.enumerated() {
-            points.append(StoredPoint(metric: "cpu", timestamp: 1_700_000_000.5 + Double(10 - index), value: value))
+            points.append(MetricPoint(metric: "cpu", timestamp: 1_700_000_000.5 + Double(10 - index), value: value))
         }
         try store.appendTelemetry(entity: "host-\"1\"", points: points, labels: ["cluster": "eu,1", "rack": "{a}"])
         let stored = try #require(try store.telemetry(entity: "host-\"1\""))
@@ -31,14 +32,14 @@ import Testing
             entity: "e", points: [.init(metric: "m", timestamp: 10, value: 3)], labels: ["a": "1"])
         try store.appendTelemetry(entity: "e", points: [], labels: ["a": "2"])
         let stored = try #require(try store.telemetry(entity: "e"))
-        #expect(stored.points == [StoredPoint(metric: "m", timestamp: 10, value: 3)])
+        #expect(stored.points == [MetricPoint(metric: "m", timestamp: 10, value: 3)])
         #expect(stored.labels == ["a": "2"])
     }
 
     @Test(arguments: Backend.allCases) func pruningDropsOnlyOldPoints(_ backend: Backend) throws {
         let store = try backend.freshStore()
         defer { store.close() }
-        let points = (0..<10).map { StoredPoint(metric: "m", timestamp: Double($0), value: Double($0)) }
+        let points = (0..<10).map { MetricPoint(metric: "m", timestamp: Double($0), value: Double($0)) }
         try store.appendTelemetry(entity: "a", points: points, labels: [:])
         try store.appendTelemetry(entity: "b", points: [.init(metric: "m", timestamp: 100, value: 1)], labels: [:])
         #expect(try store.pruneTelemetry(before: 5) == 5)
@@ -50,7 +51,7 @@ import Testing
     @Test(arguments: Backend.allCases) func appendsDropWhatTheWindowNoLongerReaches(_ backend: Backend) throws {
         let store = try backend.freshStore()
         defer { store.close() }
-        let points = (0...10).map { StoredPoint(metric: "m", timestamp: Double($0 * 10), value: 1) }
+        let points = (0...10).map { MetricPoint(metric: "m", timestamp: Double($0 * 10), value: 1) }
         try store.appendTelemetry(entity: "e", points: points, labels: [:], retention: ["m": 30])
         try store.appendTelemetry(
             entity: "e", points: [.init(metric: "other", timestamp: 0, value: 1)], labels: [:], retention: ["m": 30])
@@ -58,7 +59,7 @@ import Testing
         #expect(stored.points.filter { $0.metric == "m" }.map(\.timestamp) == [80, 90, 100])
         #expect(stored.points.contains { $0.metric == "other" }, "no retention given: kept")
         try store.appendTelemetry(
-            entity: "e", points: (101...105).map { StoredPoint(metric: "m", timestamp: Double($0), value: 2) },
+            entity: "e", points: (101...105).map { MetricPoint(metric: "m", timestamp: Double($0), value: 2) },
             labels: [:], retention: ["m": 30], maxPointsPerSeries: 4)
         #expect(
             try store.telemetry(entity: "e")?.points.filter { $0.metric == "m" }.map(\.timestamp) == [
@@ -73,7 +74,7 @@ import Testing
         DispatchQueue.concurrentPerform(iterations: 16) { writer in
             for batch in 0..<10 {
                 let points = (0..<20).map {
-                    StoredPoint(metric: "m\($0 % 3)", timestamp: Double(batch * 100 + $0), value: Double(writer))
+                    MetricPoint(metric: "m\($0 % 3)", timestamp: Double(batch * 100 + $0), value: Double(writer))
                 }
                 try? store.appendTelemetry(entity: "w\(writer)", points: points, labels: [:])
             }

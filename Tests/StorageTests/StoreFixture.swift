@@ -23,8 +23,8 @@ enum Backend: String, CaseIterable, Sendable, CustomStringConvertible {
     }
 }
 
-func outboxEvent(_ id: String, key: String, body: String = "{}") -> StoredOutboxEvent {
-    StoredOutboxEvent(
+func outboxEvent(_ id: String, key: String, body: String = "{}") -> OutboxEvent {
+    OutboxEvent(
         id: id, key: key, url: "http://127.0.0.1:9/enqueue", headers: ["Content-Type": "application/json"],
         body: Array(body.utf8), createdAt: 1_700_000_000.25)
 }
