@@ -29,7 +29,13 @@ PORT_RISKD=18080; PORT_NGINX=18081; PORT_FASTAPI=18082; PORT_NOLOG=18083
 cores="$(nproc)"
 
 for tool in wrk nginx python3 curl; do command -v "$tool" >/dev/null || { echo "missing $tool" >&2; exit 1; }; done
-python3 -c "import fastapi, uvicorn, xgboost" 2>/dev/null || python3 -m pip install --quiet -r "$here/requirements.txt"
+# Python baselines run from a venv of pinned packages (created once, reused), first on PATH for every script.
+venv="$repo/bench/.venv"
+if ! "$venv/bin/python" -c "import fastapi, uvicorn, xgboost, treelite" 2>/dev/null; then
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$here/requirements.txt"
+fi
+export PATH="$venv/bin:$PATH"
 
 work="$(mktemp -d)"
 descendants() { local child; for child in $(pgrep -P "$1" || true); do echo "$child"; descendants "$child"; done; }
