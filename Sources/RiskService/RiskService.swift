@@ -32,6 +32,8 @@ public final class RiskService: Sendable {
     let observers: ObserverRegistry
     let incidentLoop: IncidentLoop
     private let maintenance = MaintenanceThread()
+    /// Once a second: digests of held pages, claimed from the state store.
+    private let digestTicker = MaintenanceThread()
     let shadowScorer: ShadowScorer
     let predictionLog: PredictionLog?
     let store: StateStore
@@ -94,6 +96,7 @@ public final class RiskService: Sendable {
             configuration: configuration, policy: policy, metrics: metrics,
             logger: logger.child(label: "riskd.alerting"))
         storeDelivery = StoreOutboxDelivery(store: store, borrowingFrom: incidentLoop.outbox)
+        incidentLoop.suppressor.requireLedger()
         DriftMetrics.register(on: metrics) { observers.all().map(\.drift) }
         OutcomeMetrics.register(on: metrics) { observers.all().map(\.outcomes) }
     }
@@ -109,6 +112,7 @@ public final class RiskService: Sendable {
         storeDelivery.start()
         registry.startWatching()
         maintenance.start(interval: 60) { [weak self] in self?.maintain() }
+        digestTicker.start(interval: 1) { [weak self] in self?.sendStoredDigests(now: Date().timeIntervalSince1970) }
         let routes = makeRoutes()
         slo.register(routes.trackers, on: metrics)
         let responder = RoutingResponder(
@@ -143,6 +147,7 @@ public final class RiskService: Sendable {
         server?.shutdown(gracePeriod: configuration.gracePeriod)
         registry.stopWatching()
         maintenance.stop()
+        digestTicker.stop()
         incidentLoop.stop()
         storeDelivery.stop(timeout: 5)
         _ = shadowScorer.drain(timeout: 5)
