@@ -61,13 +61,19 @@ import Testing
         let held = try httpRequest(port: second.port, "GET", "/v1/alerts/suppressed").json()
         let deferred = Set(held["deferred"]?.arrayValue?.compactMap { $0["entity"]?.stringValue } ?? [])
         #expect(deferred == ["e2", "e3"], "e2 held before the kill, e3 held by the remembered cooldown")
-        #expect(Self.triggers(pagerDuty).map(\.key) == ["riskd/disk/e1"])
+        // (A trigger delivered just before the kill may be delivered again: at least once.)
+        #expect(Set(Self.triggers(pagerDuty).map(\.key)) == ["riskd/disk/e1"])
 
         // Once the cooldown is over, one digest names both held entities.
-        let sent = Self.awaitTriggers(pagerDuty, count: 2, timeout: Self.cooldown + 10)
-        #expect(sent.count == 2, "\(sent)")
-        #expect(sent.last?.key.hasPrefix("riskd-digest/") == true)
-        #expect(Set(sent.last?.entities ?? []) == ["e2", "e3"])
+        let deadline = Date().addingTimeInterval(Self.cooldown + 10)
+        func digests() -> [(key: String, entities: [String])] {
+            Self.triggers(pagerDuty).filter { $0.key.hasPrefix("riskd-digest/") }
+        }
+        while digests().isEmpty, Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        Thread.sleep(forTimeInterval: 2)
+        #expect(digests().count == 1, "\(digests())")
+        #expect(Set(digests().first?.entities ?? []) == ["e2", "e3"])
+        #expect(Set(Self.triggers(pagerDuty).map(\.key)).count == 2, "e1's page and the digest, nothing else")
     }
 
     @Test func replicasOnOnePostgresPageAGroupOncePerCooldownAndSendItsDigestOnce() throws {
