@@ -53,7 +53,8 @@ WORKDIR /opt/riskd
 # Outbox, audit log and prediction log live here; mount a volume (or emptyDir) for --read-only.
 VOLUME ["/var/lib/riskd"]
 USER 10001:10001
-EXPOSE 8080
+# 8081: the probe listener (RISKD_PROBE_PORT, set by deploy/kubernetes), answering /livez and /readyz only.
+EXPOSE 8080 8081
 STOPSIGNAL SIGTERM
 # /livez only says "the process answers"; readiness (model loaded, not draining) is /readyz.
 HEALTHCHECK --interval=10s --timeout=2s --start-period=10s --retries=3 \

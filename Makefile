@@ -1,5 +1,5 @@
 # The two set-up commands of the README: `make serve` and `make test`. Both first install the Debian
-# packages a fresh machine lacks (libcurl and libcrypto headers, promtool for the metrics test).
+# packages a fresh machine lacks (C library headers, PostgreSQL for the state-store tests, promtool, Alertmanager).
 APT_PACKAGES := libcurl4-openssl-dev libssl-dev prometheus prometheus-alertmanager curl libsqlite3-dev libpq-dev postgresql
 
 .PHONY: deps serve test lint bench

@@ -11,7 +11,7 @@ let package = Package(
         // Libraries for the benchmark package in bench/, which measures modules in isolation.
         .library(name: "RiskdInference", targets: ["Inference", "JSON"]),
         .library(name: "RiskdFeatures", targets: ["Features"]),
-        .library(name: "RiskdHTTPServer", targets: ["HTTPServer", "HTTPCore"]),
+        .library(name: "RiskdHTTPServer", targets: ["HTTPServer", "HTTPCore", "HTTPRouting"]),
         .library(name: "RiskdStorage", targets: ["Storage", "RiskdTesting"]),
     ],
     targets: [
@@ -41,20 +41,23 @@ let package = Package(
 
         // Platform and integration layers.
         .target(name: "HTTPServer", dependencies: ["HTTPCore", "CLinux", "Log", "Metrics"]),
+        .target(name: "HTTPRouting", dependencies: ["HTTPCore", "HTTPServer", "Log", "Metrics"]),
         .target(name: "SystemIO"),
         .target(name: "Storage", dependencies: ["CSQLite", "CPostgres", "SystemIO", "JSON"]),
         .target(name: "Crypto", dependencies: ["CCrypto"]),
         .target(
             name: "Registry",
             dependencies: ["Inference", "Features", "Crypto", "JSON", "Log", "Metrics", "TimeFormat", "SystemIO"]),
-        .target(name: "Monitoring", dependencies: ["JSON", "Metrics"]),
+        .target(name: "Monitoring", dependencies: ["JSON", "Metrics", "SystemIO"]),
         .target(name: "Outbound", dependencies: ["CCurl", "Log"]),
+        // Pure domain: scoring a batch, calibration, tiers and fallback; no HTTP types.
+        .target(name: "RiskCore", dependencies: ["Registry", "Inference", "JSON"]),
         .target(name: "Alerting", dependencies: ["Outbound", "Crypto", "JSON", "Log", "Metrics", "Storage", "SystemIO"]),
         .target(
             name: "RiskService",
             dependencies: [
-                "HTTPServer", "HTTPCore", "JSON", "Registry", "Features", "Inference", "Monitoring", "Alerting", "Storage", "SystemIO",
-                "Crypto", "Log", "Metrics", "TimeFormat",
+                "HTTPServer", "HTTPCore", "HTTPRouting", "JSON", "Registry", "RiskCore", "Features", "Inference",
+                "Monitoring", "Alerting", "Storage", "SystemIO", "Crypto", "Log", "Metrics", "TimeFormat",
             ],
             plugins: ["EmbedOpenAPI"]),
         // Build tool: openapi.yaml at the root becomes Swift source in RiskService (served at /openapi.yaml).
@@ -72,13 +75,15 @@ let package = Package(
         .testTarget(name: "MetricsTests", dependencies: ["Metrics"]),
         .testTarget(name: "InferenceTests", dependencies: ["Inference", "JSON"], resources: [.copy("Fixtures")]),
         .testTarget(name: "FeaturesTests", dependencies: ["Features"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "RiskdTesting"]),
+        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "HTTPRouting", "RiskdTesting"]),
+        .testTarget(name: "HTTPRoutingTests", dependencies: ["HTTPRouting", "HTTPCore"]),
         .testTarget(name: "CryptoTests", dependencies: ["Crypto"]),
         .testTarget(name: "SystemIOTests", dependencies: ["SystemIO"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "RiskdTesting"]),
         .testTarget(name: "RegistryTests", dependencies: ["Registry", "RiskdTesting"]),
         .testTarget(name: "MonitoringTests", dependencies: ["Monitoring"], resources: [.copy("Fixtures")]),
         .testTarget(name: "OutboundTests", dependencies: ["Outbound", "RiskdTesting"]),
+        .testTarget(name: "RiskCoreTests", dependencies: ["RiskCore", "Registry", "RiskdTesting", "Log", "Metrics"]),
         .testTarget(name: "AlertingTests", dependencies: ["Alerting", "RiskdTesting"]),
         .testTarget(
             name: "RiskServiceTests", dependencies: ["RiskService", "RiskdTesting", "Crypto"], resources: [.copy("Fixtures")]),

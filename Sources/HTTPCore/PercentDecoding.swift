@@ -1,7 +1,7 @@
 /// Percent-decoding for query items and route parameters. The parser has already rejected targets whose
 /// escapes are malformed or decode to invalid UTF-8 (`decodeStrictly`), so `decode` never has to guess.
-enum PercentDecoding {
-    static func decode(_ text: String, plusAsSpace: Bool) -> String {
+public enum PercentDecoding {
+    public static func decode(_ text: String, plusAsSpace: Bool) -> String {
         let bytes = Array(text.utf8)
         guard bytes.contains(UInt8(ascii: "%")) || (plusAsSpace && bytes.contains(UInt8(ascii: "+"))) else {
             return text

@@ -7,7 +7,7 @@ import Synchronization
 /// inbox, so the worker never touches loop-owned state.
 public final class ResponsePromise: Sendable {
     /// How a promise completes: with a response, or by dropping the connection unanswered.
-    enum Outcome: Sendable {
+    public enum Outcome: Sendable {
         case response(HTTPResponse)
         case abandon
     }
@@ -42,7 +42,7 @@ public final class ResponsePromise: Sendable {
     }
 
     /// Calls `observer` once with the outcome: right away if already completed. One observer per promise.
-    func whenComplete(_ observer: @escaping @Sendable (Outcome) -> Void) {
+    public func whenComplete(_ observer: @escaping @Sendable (Outcome) -> Void) {
         let completed: Outcome? = state.withLock { state in
             switch state {
             case .completed(let outcome): return outcome

@@ -32,7 +32,7 @@ public struct JSONParser {
     }
 
     private func parseBuffer(_ buffer: UnsafeBufferPointer<UInt8>) throws(JSONParseError) -> JSONValue {
-        var cursor = Cursor(bytes: buffer, maxDepth: maxDepth)
+        var cursor = JSONReader(bytes: buffer, maxDepth: maxDepth)
         cursor.skipWhitespace()
         let value = try cursor.parseValue(depth: 0)
         cursor.skipWhitespace()
@@ -41,23 +41,26 @@ public struct JSONParser {
     }
 }
 
-private struct Cursor {
-    let bytes: UnsafeBufferPointer<UInt8>
-    let maxDepth: Int
-    var position = 0
+/// The one JSON lexer and parser of riskd, as a pull reader over bytes: `JSONParser` builds trees with
+/// it, and hot-path decoders (the predict body) read values straight into their own storage with the
+/// same rules, without building a tree.
+public struct JSONReader {
+    public let bytes: UnsafeBufferPointer<UInt8>
+    public let maxDepth: Int
+    public var position = 0
 
-    init(bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int) {
+    public init(bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int) {
         self.bytes = bytes
         self.maxDepth = maxDepth
     }
 
-    func error(_ message: String) -> JSONParseError {
+    public func error(_ message: String) -> JSONParseError {
         JSONParseError(message: message, offset: position)
     }
 
-    var current: UInt8? { position < bytes.count ? bytes[position] : nil }
+    public var current: UInt8? { position < bytes.count ? bytes[position] : nil }
 
-    mutating func skipWhitespace() {
+    public mutating func skipWhitespace() {
         while position < bytes.count {
             switch bytes[position] {
             case 0x20, 0x09, 0x0A, 0x0D: position += 1
@@ -66,7 +69,7 @@ private struct Cursor {
         }
     }
 
-    mutating func parseValue(depth: Int) throws(JSONParseError) -> JSONValue {
+    public mutating func parseValue(depth: Int) throws(JSONParseError) -> JSONValue {
         guard let byte = current else { throw error("unexpected end of input") }
         switch byte {
         case UInt8(ascii: "{"): return .object(try parseObject(depth: depth + 1))
@@ -80,7 +83,7 @@ private struct Cursor {
         }
     }
 
-    mutating func expectLiteral(_ literal: StaticString) throws(JSONParseError) {
+    public mutating func expectLiteral(_ literal: StaticString) throws(JSONParseError) {
         let length = literal.utf8CodeUnitCount
         guard position + length <= bytes.count else { throw error("invalid literal") }
         let expected = UnsafeBufferPointer(start: literal.utf8Start, count: length)
@@ -90,7 +93,7 @@ private struct Cursor {
         position += length
     }
 
-    mutating func parseObject(depth: Int) throws(JSONParseError) -> JSONObject {
+    public mutating func parseObject(depth: Int) throws(JSONParseError) -> JSONObject {
         guard depth <= maxDepth else { throw error("nesting deeper than \(maxDepth) levels") }
         position += 1
         var object = JSONObject()
@@ -136,7 +139,7 @@ private struct Cursor {
         if duplicate { throw JSONParseError(message: "duplicate object key \"\(key)\"", offset: offset) }
     }
 
-    mutating func parseArray(depth: Int) throws(JSONParseError) -> [JSONValue] {
+    public mutating func parseArray(depth: Int) throws(JSONParseError) -> [JSONValue] {
         guard depth <= maxDepth else { throw error("nesting deeper than \(maxDepth) levels") }
         position += 1
         var array: [JSONValue] = []
@@ -157,7 +160,7 @@ private struct Cursor {
         }
     }
 
-    mutating func parseString() throws(JSONParseError) -> String {
+    public mutating func parseString() throws(JSONParseError) -> String {
         position += 1
         let start = position
         // Fast path: no escapes, so the bytes between the quotes are the string.
@@ -246,7 +249,7 @@ private struct Cursor {
         return value
     }
 
-    mutating func parseNumber() throws(JSONParseError) -> Double {
+    public mutating func parseNumber() throws(JSONParseError) -> Double {
         let start = position
         var integerOnly = true
         if current == UInt8(ascii: "-") { position += 1 }
@@ -280,6 +283,7 @@ private struct Cursor {
             }
             return negative ? -Double(value) : Double(value)
         }
+        if let value = Self.shortDecimal(text) { return value }
         guard let value = Double(String(decoding: text, as: UTF8.self)) else {
             throw JSONParseError(message: "invalid number", offset: start)
         }
@@ -287,13 +291,62 @@ private struct Cursor {
         return value
     }
 
+    /// Clinger's fast path for `-?digits.digits` with at most 15 significant digits: the digits as an
+    /// exact integer divided by an exact power of ten is one correctly rounded IEEE division, so the
+    /// result equals the general conversion's, without it.
+    static func shortDecimal(_ text: UnsafeBufferPointer<UInt8>) -> Double? {
+        guard text.count <= 17 else { return nil }
+        var mantissa: Int64 = 0
+        var digits = 0
+        var fraction = -1
+        var negative = false
+        for byte in text {
+            switch byte {
+            case UInt8(ascii: "-"): negative = true
+            case UInt8(ascii: "."): fraction = 0
+            case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                mantissa = mantissa * 10 + Int64(byte - 48)
+                digits += 1
+                if fraction >= 0 { fraction += 1 }
+            default: return nil
+            }
+        }
+        guard digits <= 15, fraction >= 0 else { return nil }
+        let value = Double(mantissa) / powersOfTen[fraction]
+        return negative ? -value : value
+    }
+
+    private static let powersOfTen: [Double] = [
+        1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+    ]
+
     mutating func skipDigits() {
         while let byte = current, isDigit(byte) { position += 1 }
     }
 
     func isDigit(_ byte: UInt8) -> Bool { byte >= 48 && byte <= 57 }
 
-    func printable(_ byte: UInt8) -> String {
+    public func printable(_ byte: UInt8) -> String {
         byte >= 0x20 && byte < 0x7F ? String(UnicodeScalar(byte)) : "\\x" + String(byte, radix: 16)
+    }
+}
+
+extension JSONReader {
+    /// The raw bytes of the string at `position` when it has no escapes (advancing past it), else nil
+    /// without moving, so a caller can compare keys against known names before allocating a `String`.
+    public mutating func unescapedStringBytes() -> UnsafeBufferPointer<UInt8>? {
+        var end = position + 1
+        while end < bytes.count {
+            let byte = bytes[end]
+            if byte == UInt8(ascii: "\\") { return nil }
+            if byte < 0x20 { return nil }
+            if byte == UInt8(ascii: "\"") {
+                let slice = UnsafeBufferPointer(rebasing: bytes[(position + 1)..<end])
+                position = end + 1
+                return slice
+            }
+            end += 1
+        }
+        return nil
     }
 }

@@ -48,6 +48,11 @@ public struct JSONWriter {
         }
     }
 
+    /// Appends literal JSON text (punctuation and keys that need no escaping), for hand-built documents.
+    public mutating func writeRaw(_ text: StaticString) {
+        bytes.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    }
+
     /// Writes a quoted string, escaping what RFC 8259 requires.
     public mutating func writeString(_ string: String) {
         bytes.append(UInt8(ascii: "\""))

@@ -49,7 +49,8 @@ public final class MetricFamily<Metric: Exposable>: Sendable {
     }
 
     func render(into output: inout [UInt8]) {
-        let sorted = series.withLock { $0.values.sorted { $0.labelText < $1.labelText } }
+        // Copy under the lock, sort outside it: requests resolving a series never wait for a scrape.
+        let sorted = series.withLock { Array($0.values) }.sorted { $0.labelText < $1.labelText }
         PrometheusText.header(name: name, help: help, type: Metric.prometheusType, into: &output)
         for entry in sorted {
             entry.metric.render(name: name, labelText: entry.labelText, into: &output)

@@ -1,31 +1,35 @@
-import Dispatch
 import HTTPCore
 import HTTPServer
-import Synchronization
+import SystemIO
 
-/// Runs handlers that block (fsync, file I/O, model loading) off the event loops, on a bounded pool.
-/// When `limit` jobs are already queued or running, new ones are refused with 503 at once instead of
-/// queueing without bound.
+/// Runs handlers that block or take long (fsync, file I/O, model loading, outcome joins, large predict
+/// batches) off the event loops, on a `FixedThreadPool`. When `limit` jobs are already queued or running,
+/// new ones are refused with 503 at once instead of queueing without bound, and the thread count never
+/// grows under load.
 final class BlockingWorkers: Sendable {
-    private let queue = DispatchQueue(label: "riskd.blocking", attributes: .concurrent)
-    private let pending = Atomic<Int>(0)
+    private let pool: FixedThreadPool
     let limit: Int
 
-    init(limit: Int) {
-        self.limit = limit
+    /// - Parameter niceness: added to each thread's nice value, so the event loops get the CPU first.
+    init(threads: Int, limit: Int, niceness: Int32) {
+        let threads = max(1, threads)
+        self.limit = max(limit, threads + 1)
+        pool = FixedThreadPool(
+            name: "riskd-worker", threads: threads, capacity: self.limit - threads, niceness: niceness)
     }
 
     func run(_ work: @escaping @Sendable () -> HTTPResponse) -> ResponseFuture {
-        guard pending.wrappingAdd(1, ordering: .relaxed).newValue <= limit else {
-            pending.wrappingSubtract(1, ordering: .relaxed)
+        let promise = ResponsePromise()
+        guard submit({ promise.fulfill(work()) }) else {
             return .immediate(
                 .error(.serviceUnavailable, code: "overloaded", message: "too many blocking requests queued"))
         }
-        let promise = ResponsePromise()
-        queue.async { [self] in
-            promise.fulfill(work())
-            pending.wrappingSubtract(1, ordering: .relaxed)
-        }
         return .deferred(promise)
     }
+
+    /// Queues a job; false when the pool is full or stopped.
+    func submit(_ job: @escaping @Sendable () -> Void) -> Bool { pool.submit(job) }
+
+    /// Lets the threads finish the queued jobs and exit (waiting at most a few seconds).
+    func stop() { pool.stop(timeout: 5) }
 }

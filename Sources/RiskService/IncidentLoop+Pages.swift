@@ -1,6 +1,7 @@
 import Alerting
 import Foundation
 import JSON
+import RiskCore
 
 /// What the pages say, and the digests that release held-back pages: one page per suppression group
 /// naming every entity storm control or a cooldown held back, sent as soon as the group may page again.

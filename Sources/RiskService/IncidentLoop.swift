@@ -4,6 +4,7 @@ import JSON
 import Log
 import Metrics
 import Monitoring
+import RiskCore
 import Synchronization
 
 /// Closes the loop from prediction to page to outcome: tier changes become PagerDuty Events v2 through

@@ -1,6 +1,8 @@
 import Dispatch
 import Foundation
+import Monitoring
 import Synchronization
+import SystemIO
 
 /// A background thread for periodic housekeeping (idle-entity eviction, retraining triggers), off the
 /// event loops and stoppable within one wake-up.
@@ -12,6 +14,7 @@ final class MaintenanceThread: Sendable {
     func start(interval: Double, _ work: @escaping @Sendable () -> Void) {
         guard !started.exchange(true, ordering: .acquiringAndReleasing) else { return }
         let thread = Thread { [self] in
+            BackgroundPriority.lowerCurrentThread(by: 10)
             while !stopping.load(ordering: .acquiring) {
                 _ = wake.wait(timeout: .now() + interval)
                 if stopping.load(ordering: .acquiring) { break }

@@ -1,5 +1,6 @@
 import JSON
 import Registry
+import RiskCore
 import TimeFormat
 
 /// The JSON an operator sees at `GET /v1/models/{name}`: versions and their states, aliases, and what

@@ -13,7 +13,12 @@ final class PredictionIDGenerator: Sendable {
     }
 
     func next() -> String {
-        let value = counter.wrappingAdd(1, ordering: .relaxed).newValue
-        return "p-\(prefix)-\(String(value, radix: 16))"
+        next(count: 1)[0]
+    }
+
+    /// `count` ids with one atomic add, for a batch.
+    func next(count: Int) -> [String] {
+        let last = counter.wrappingAdd(UInt64(count), ordering: .relaxed).newValue
+        return (0..<UInt64(count)).map { "p-\(prefix)-\(String(last - UInt64(count) + 1 + $0, radix: 16))" }
     }
 }

@@ -1,67 +1,216 @@
 import HTTPCore
 import JSON
+import RiskCore
 
-/// A decoded `POST .../predict` body: `{"instances": [{"features": {"name": number|null}, "entity"?: id}]}`.
-/// Features stay as name/value pairs until a model version is chosen, because the version decides the
-/// feature order and which names are unknown.
-struct PredictionRequest: Sendable {
-    struct Instance: Sendable {
-        var features: [(name: String, value: Double)]
-        var entity: String?
+/// A decoded `POST .../predict` body: `{"instances": [{"features": {"name": number|null}, "entity"?: id}]}`,
+/// read straight from the bytes with `JSONReader` (no JSON tree, no per-row dictionary).
+///
+/// The model version is chosen per instance after decoding (canary routing by entity), so features are
+/// kept as cells against request-local columns. Columns start as the expected model's features (the
+/// serving or pinned version), so the usual body — keys in the model's order — resolves each key by one
+/// byte comparison with the name at the same position, without a `String` or a hash; other names are
+/// resolved once per request. `matrix(rows:names:featureIndex:)` maps the columns to a model's order.
+struct PredictionRequest {
+    static let maxInstances = 10_000
+    static let maxDepth = 32
+
+    private struct Cell {
+        var column: Int32
+        var value: Double
     }
 
-    static let maxInstances = 10_000
-    var instances: [Instance]
+    /// The expected model's features, then names it does not know in the order first seen.
+    private(set) var names: [String]
+    private let expected: [String]
+    private let expectedIndex: [String: Int]
+    private var extraByName: [String: Int32] = [:]
+    private var cells: [Cell] = []
+    private var rowEnds: [Int] = []
+    /// The instance's entity, if it named one.
+    private(set) var entities: [String?] = []
+    /// Last row that set each column, to reject a feature named twice in one instance.
+    private var lastRow: [Int]
 
-    init(_ body: JSONObject) throws(HTTPResponseError) {
-        guard let list = body["instances"] else { throw HTTPResponseError.badRequest("instances: required") }
-        guard case .array(let items) = list else { throw HTTPResponseError.badRequest("instances: expected an array") }
-        guard !items.isEmpty else { throw HTTPResponseError.badRequest("instances: must not be empty") }
-        guard items.count <= Self.maxInstances else {
-            throw HTTPResponseError(
-                .contentTooLarge, "too_many_instances", "at most \(Self.maxInstances) instances per request")
+    var count: Int { entities.count }
+
+    /// - Parameters:
+    ///   - expecting: the feature names of the version most instances will go to, in its order.
+    ///   - index: their positions (the version's `featureIndex`).
+    init(_ body: [UInt8], expecting names: [String] = [], index: [String: Int] = [:]) throws(HTTPResponseError) {
+        self.names = names
+        expected = names
+        expectedIndex = index
+        lastRow = [Int](repeating: -1, count: names.count)
+        guard !body.isEmpty else { throw HTTPResponseError.badRequest("request body is empty; expected a JSON object") }
+        let result = body.withUnsafeBufferPointer { buffer in
+            Result { () throws(HTTPResponseError) in
+                var reader = JSONReader(bytes: buffer, maxDepth: Self.maxDepth)
+                try decodeBody(&reader)
+            }
         }
-        instances = []
-        instances.reserveCapacity(items.count)
-        for (index, item) in items.enumerated() {
-            let path = "instances[\(index)]"
-            guard case .object(let object) = item else {
-                throw HTTPResponseError.badRequest("\(path): expected an object")
-            }
-            guard case .object(let features)? = object["features"] else {
-                throw HTTPResponseError.badRequest(
-                    "\(path).features: required, an object of feature name to number or null")
-            }
-            var pairs: [(name: String, value: Double)] = []
-            pairs.reserveCapacity(features.count)
-            for (name, value) in features {
-                switch value {
-                case .number(let number): pairs.append((name, number))
-                case .null: pairs.append((name, .nan))
-                default:
-                    throw HTTPResponseError.badRequest(
-                        "\(path).features.\(name): expected a number or null, got \(value.typeName)")
+        try result.get()
+    }
+
+    /// The rows `rows` in the order of `featureNames` (NaN = missing), and per row the names the model
+    /// does not know (empty arrays cost nothing).
+    func matrix(rows: [Int], names featureNames: [String], featureIndex: [String: Int]) -> (
+        FeatureMatrix, unknown: [[String]]
+    ) {
+        let width = featureNames.count
+        let target: [Int32]
+        if featureNames == expected {
+            // Columns 0..<width are the model's own; the rest are names it does not know.
+            target = (0..<names.count).map { $0 < width ? Int32($0) : -1 }
+        } else {
+            target = names.map { name in featureIndex[name].map { Int32($0) } ?? -1 }
+        }
+        var matrix = FeatureMatrix(rowCount: rows.count, columnCount: width)
+        var unknown = [[String]](repeating: [], count: rows.count)
+        matrix.values.withUnsafeMutableBufferPointer { values in
+            for (output, row) in rows.enumerated() {
+                let start = row == 0 ? 0 : rowEnds[row - 1]
+                for cell in cells[start..<rowEnds[row]] {
+                    let column = target[Int(cell.column)]
+                    if column >= 0 {
+                        values[output * width + Int(column)] = cell.value
+                    } else {
+                        unknown[output].append(names[Int(cell.column)])
+                    }
                 }
+            }
+        }
+        return (matrix, unknown)
+    }
+
+    // MARK: decoding
+
+    private mutating func decodeBody(_ reader: inout JSONReader) throws(HTTPResponseError) {
+        try JSONBody.syntax { () throws(JSONParseError) in reader.skipWhitespace() }
+        guard reader.current == UInt8(ascii: "{") else {
+            let kind = try JSONBody.syntax { () throws(JSONParseError) in try reader.parseValue(depth: 0).typeName }
+            throw HTTPResponseError.badRequest("request body must be a JSON object, not \(kind)")
+        }
+        var sawInstances = false
+        try JSONBody.object(&reader, depth: 1) { (reader, key) throws(HTTPResponseError) in
+            if key == "instances" && !sawInstances {
+                sawInstances = true
+                try decodeInstances(&reader)
+            } else {
+                try JSONBody.skip(&reader, depth: 1)
+            }
+        }
+        try JSONBody.syntax { () throws(JSONParseError) in
+            reader.skipWhitespace()
+            guard reader.position == reader.bytes.count else {
+                throw reader.error("unexpected data after the JSON value")
+            }
+        }
+        guard sawInstances else { throw HTTPResponseError.badRequest("instances: required") }
+        guard count > 0 else { throw HTTPResponseError.badRequest("instances: must not be empty") }
+    }
+
+    private mutating func decodeInstances(_ reader: inout JSONReader) throws(HTTPResponseError) {
+        guard reader.current == UInt8(ascii: "[") else {
+            try JSONBody.skip(&reader, depth: 1)
+            throw HTTPResponseError.badRequest("instances: expected an array")
+        }
+        try JSONBody.array(&reader, depth: 2) { (reader) throws(HTTPResponseError) in
+            let index = count
+            guard index < Self.maxInstances else {
+                throw HTTPResponseError(
+                    .contentTooLarge, "too_many_instances", "at most \(Self.maxInstances) instances per request")
+            }
+            guard reader.current == UInt8(ascii: "{") else {
+                try JSONBody.skip(&reader, depth: 2)
+                throw HTTPResponseError.badRequest("instances[\(index)]: expected an object")
             }
             var entity: String?
-            if let value = object["entity"], !value.isNull {
-                guard case .string(let text) = value else {
-                    throw HTTPResponseError.badRequest("\(path).entity: expected a string")
+            var sawFeatures = false
+            try JSONBody.object(&reader, depth: 3) { (reader, key) throws(HTTPResponseError) in
+                switch key {
+                case "features":
+                    guard reader.current == UInt8(ascii: "{") else {
+                        throw HTTPResponseError.badRequest(
+                            "instances[\(index)].features: required, an object of feature name to number or null")
+                    }
+                    sawFeatures = true
+                    try decodeFeatures(&reader, row: index)
+                case "entity":
+                    if reader.current == UInt8(ascii: "\"") {
+                        entity = try JSONBody.syntax { () throws(JSONParseError) in try reader.parseString() }
+                    } else if reader.current == UInt8(ascii: "n") {
+                        try JSONBody.syntax { () throws(JSONParseError) in try reader.expectLiteral("null") }
+                    } else {
+                        throw HTTPResponseError.badRequest("instances[\(index)].entity: expected a string")
+                    }
+                default:
+                    try JSONBody.skip(&reader, depth: 3)
                 }
-                entity = text
             }
-            instances.append(Instance(features: pairs, entity: entity))
+            guard sawFeatures else {
+                throw HTTPResponseError.badRequest(
+                    "instances[\(index)].features: required, an object of feature name to number or null")
+            }
+            entities.append(entity)
+            rowEnds.append(cells.count)
         }
     }
 
-    /// The instance's values in `order` (NaN = missing) and the names the model does not know.
-    static func vector(_ instance: Instance, index: [String: Int], count: Int) -> (values: [Double], unknown: [String])
-    {
-        var values = [Double](repeating: .nan, count: count)
-        var unknown: [String] = []
-        for (name, value) in instance.features {
-            if let position = index[name] { values[position] = value } else { unknown.append(name) }
+    private mutating func decodeFeatures(_ reader: inout JSONReader, row: Int) throws(HTTPResponseError) {
+        var position = 0
+        try JSONBody.object(
+            &reader, depth: 4,
+            keyedBy: { (reader) throws(HTTPResponseError) -> Int32 in
+                defer { position += 1 }
+                return try column(&reader, expected: position, row: row)
+            }
+        ) { (reader, column) throws(HTTPResponseError) in
+            let value: Double
+            switch reader.current ?? 0 {
+            case UInt8(ascii: "n"):
+                try JSONBody.syntax { () throws(JSONParseError) in try reader.expectLiteral("null") }
+                value = .nan
+            case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+                value = try JSONBody.syntax { () throws(JSONParseError) in try reader.parseNumber() }
+            default:
+                let kind = try JSONBody.syntax { () throws(JSONParseError) in try reader.parseValue(depth: 4).typeName }
+                throw HTTPResponseError.badRequest(
+                    "instances[\(row)].features.\(names[Int(column)]): expected a number or null, got \(kind)")
+            }
+            cells.append(Cell(column: column, value: value))
         }
-        return (values, unknown)
+    }
+
+    /// The request-local column of the key at the reader, resolved against the name seen at the same
+    /// position first; rejects a name repeated within one instance.
+    private mutating func column(_ reader: inout JSONReader, expected: Int, row: Int) throws(HTTPResponseError) -> Int32
+    {
+        let start = reader.position
+        var resolved: Int32?
+        if expected < names.count, let raw = reader.unescapedStringBytes() {
+            if raw.elementsEqual(names[expected].utf8) { resolved = Int32(expected) } else { reader.position = start }
+        }
+        if resolved == nil {
+            let name = try JSONBody.syntax { () throws(JSONParseError) in try reader.parseString() }
+            if let known = expectedIndex[name] {
+                resolved = Int32(known)
+            } else if let known = extraByName[name] {
+                resolved = known
+            } else {
+                let created = Int32(names.count)
+                names.append(name)
+                extraByName[name] = created
+                lastRow.append(-1)
+                resolved = created
+            }
+        }
+        let column = resolved ?? 0
+        guard lastRow[Int(column)] != row else {
+            throw HTTPResponseError(
+                .badRequest, "invalid_json",
+                "request body is not valid JSON: duplicate object key \"\(names[Int(column)])\" at byte \(start)")
+        }
+        lastRow[Int(column)] = row
+        return column
     }
 }

@@ -4,6 +4,7 @@ import HTTPCore
 import JSON
 import Monitoring
 import Registry
+import RiskCore
 import TimeFormat
 
 /// Webhooks in (PagerDuty v3, Alertmanager v4) and the incident state they maintain; pages out happen in

@@ -1,7 +1,9 @@
 import HTTPCore
+import HTTPRouting
 import HTTPServer
 import JSON
 import Registry
+import RiskCore
 
 /// Open Inference Protocol v2 (KServe "Predict Protocol v2", Triton's HTTP API), so existing clients
 /// call riskd unchanged. Unlike riskd's own routes, errors here use OIP's `{"error": "<message>"}` shape
@@ -18,7 +20,7 @@ extension RiskService {
         }
         for suffix in ["", "/versions/{version}"] {
             add(&router, .GET, "/v2/models/{name}" + suffix, role: .read) { [self] _, context, _ in
-                oip { () throws(InferenceProtocolRequest.Invalid) in try metadata(try servable(context)) }
+                oip { () throws(InferenceProtocolRequest.Invalid) in try metadata(try servable(context)).serialized() }
             }
             add(&router, .GET, "/v2/models/{name}" + suffix + "/ready", role: .read) { [self] _, context, _ in
                 let ready = (try? servable(context)) != nil
@@ -32,11 +34,11 @@ extension RiskService {
         }
     }
 
-    private func oip(_ body: () throws(InferenceProtocolRequest.Invalid) -> JSONValue) -> HTTPResponse {
+    private func oip(_ body: () throws(InferenceProtocolRequest.Invalid) -> [UInt8]) -> HTTPResponse {
         do throws(InferenceProtocolRequest.Invalid) {
             return .json(.ok, try body())
         } catch {
-            let status: HTTPStatus = error.message.hasPrefix("model ") ? .notFound : .badRequest
+            let status: HTTPStatus = error.status ?? (error.message.hasPrefix("model ") ? .notFound : .badRequest)
             return .json(status, ["error": .string(error.message)])
         }
     }
@@ -79,44 +81,77 @@ extension RiskService {
         model.model.task == .binaryClassification ? ["risk", "lower", "upper", "score"] : ["output"]
     }
 
+    /// Binary models score through the same `RiskScorer` path as `/v1/.../predict` (fallback rules,
+    /// calibration, observation), so both routes give the same risk for the same row; only the wire
+    /// shape differs, and `score` is null where the manifest's fallback rules answered. Other models
+    /// return the engine's raw outputs (`output`), which have no notion of risk or fallback.
     private func infer(_ request: HTTPRequest, _ model: ServableModel) throws(InferenceProtocolRequest.Invalid)
-        -> JSONValue
+        -> [UInt8]
     {
-        let body: JSONObject
         do {
-            body = try jsonBody(request)
+            try requireJSONContentType(request)
         } catch {
-            throw .init(message: error.message)
+            throw .init(message: error.message, status: error.status)
         }
-        let parsed = try InferenceProtocolRequest(body, featureNames: model.featureNames)
+        let parsed = try InferenceProtocolRequest(request.body, featureNames: model.featureNames)
         let wanted = Set(parsed.requestedOutputs ?? outputNames(model))
+        let count = parsed.rows.rowCount
         var columns: [String: [Double]] = [:]
-        if model.model.task == .binaryClassification {
-            for row in parsed.rows {
-                let score = model.model.predict(row)[0]
-                let calibrated = model.calibrator?.calibrate(score)
-                columns["score", default: []].append(score)
-                columns["risk", default: []].append(calibrated?.probability ?? score)
-                columns["lower", default: []].append(calibrated?.lower ?? .nan)
-                columns["upper", default: []].append(calibrated?.upper ?? .nan)
+        if model.model.task != .binaryClassification {
+            var output = [Double](repeating: 0, count: count * model.model.outputCount)
+            parsed.rows.values.withUnsafeBufferPointer { rows in
+                output.withUnsafeMutableBufferPointer { model.model.predict(rows: rows, rowCount: count, into: $0) }
             }
+            columns["output"] = output
         } else {
-            for row in parsed.rows { columns["output", default: []].append(contentsOf: model.model.predict(row)) }
+            let assessments: [RiskAssessment]
+            do throws(ScoringError) {
+                assessments = try RiskScorer(policy: tierPolicy(for: model.name)).assess(
+                    batch: parsed.rows, with: model)
+            } catch {
+                throw .init(message: "inputs row \(error.row): \(error.message)", status: .unprocessableContent)
+            }
+            let ids = predictionIDs.next(count: count)
+            let group = ScoredGroup(
+                model: model, rows: Array(0..<count), names: model.featureNames, matrix: parsed.rows,
+                assessments: assessments)
+            observe(group, modelName: model.name, ids: ids, entities: [String?](repeating: nil, count: count))
+            columns["risk"] = assessments.map(\.risk)
+            columns["lower"] = assessments.map { $0.lower ?? .nan }
+            columns["upper"] = assessments.map { $0.upper ?? .nan }
+            columns["score"] = assessments.map { $0.score ?? .nan }
         }
-        let outputs: [JSONValue] = outputNames(model).filter(wanted.contains).map { name in
+        // Written straight into bytes: {"model_name", "model_version", "id", "outputs": [{"name",
+        // "datatype", "shape", "data"}]}, NaN (no interval, fallback score) as null.
+        let width = model.model.task == .binaryClassification ? 1 : model.model.outputCount
+        var writer = JSONWriter(reservingCapacity: 256 + columns.count * count * 20)
+        writer.writeRaw("{\"model_name\":")
+        writer.writeString(model.name)
+        writer.writeRaw(",\"model_version\":")
+        writer.writeString(String(model.version))
+        writer.writeRaw(",\"id\":")
+        writer.writeString(parsed.id ?? predictionIDs.next())
+        writer.writeRaw(",\"outputs\":[")
+        for (index, name) in outputNames(model).filter(wanted.contains).enumerated() {
             let data = columns[name] ?? []
-            let width = model.model.task == .binaryClassification ? 1 : model.model.outputCount
-            let shape: JSONValue =
-                width == 1
-                ? [.number(Double(data.count))] : [.number(Double(parsed.rows.count)), .number(Double(width))]
-            return [
-                "name": .string(name), "datatype": "FP64", "shape": shape,
-                "data": .array(data.map { $0.isNaN ? .null : .number($0) }),
-            ]
+            writer.writeRaw(index == 0 ? "{\"name\":" : ",{\"name\":")
+            writer.writeString(name)
+            writer.writeRaw(",\"datatype\":\"FP64\",\"shape\":[")
+            if width == 1 {
+                writer.writeNumber(Double(data.count))
+            } else {
+                writer.writeNumber(Double(count))
+                writer.writeRaw(",")
+                writer.writeNumber(Double(width))
+            }
+            writer.writeRaw("],\"data\":[")
+            for (position, value) in data.enumerated() {
+                if position > 0 { writer.writeRaw(",") }
+                writer.writeNumber(value)
+            }
+            writer.writeRaw("]}")
         }
-        var response: JSONObject = ["model_name": .string(model.name), "model_version": .string(String(model.version))]
-        response.append("id", .string(parsed.id ?? predictionIDs.next()))
-        response.append("outputs", .array(outputs))
-        return .object(response)
+        writer.writeRaw("]}")
+        return writer.bytes
     }
 }

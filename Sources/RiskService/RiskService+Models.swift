@@ -1,4 +1,5 @@
 import HTTPCore
+import HTTPRouting
 import HTTPServer
 import JSON
 import Registry

@@ -13,8 +13,9 @@ extension RiskService {
             let parsed = try decoding { try SLOEvaluationRequest(json: .object(body)) }
             return .json(.ok, SLOEvaluation(parsed).json())
         }
-        // On a worker: labels are written to the state store.
-        add(&router, .POST, "/v1/outcomes", role: .write, blocking: true) { [self] request, _, _ in
+        // Outcome joins, statistics and drift reports scan up to 100,000 predictions: off the loops, at
+        // the lowest priority. Labels are written to the state store.
+        add(&router, .POST, "/v1/outcomes", role: .write, analytics: true) { [self] request, _, _ in
             let body = try jsonBody(request)
             let reports: [OutcomeReport]
             if case .array(let items)? = body["outcomes"] {
@@ -34,9 +35,9 @@ extension RiskService {
             let labeled = try recordOutcomes(reports)
             return .json(.ok, ["received": .number(Double(reports.count)), "labeled": .number(Double(labeled))])
         }
-        // On a worker: the statistics are computed from the state store, so they survive restarts and
-        // agree across replicas.
-        add(&router, .GET, "/v1/models/{name}/performance", role: .read, blocking: true) { [self] _, context, _ in
+        // The statistics are computed from the state store, so they survive restarts and agree across
+        // replicas.
+        add(&router, .GET, "/v1/models/{name}/performance", role: .read, analytics: true) { [self] _, context, _ in
             let entry = try modelEntry(context)
             let now = Date().timeIntervalSince1970
             var versions: [JSONValue] = []
@@ -48,7 +49,7 @@ extension RiskService {
             }
             return .json(.ok, ["model": .string(entry.name), "versions": .array(versions)])
         }
-        add(&router, .GET, "/v1/models/{name}/drift", role: .read) { [self] _, context, _ in
+        add(&router, .GET, "/v1/models/{name}/drift", role: .read, analytics: true) { [self] _, context, _ in
             let entry = try modelEntry(context)
             let versions: [JSONValue] = entry.available.keys.sorted().compactMap { version in
                 guard let observers = observers.existing(model: entry.name, version: version) else { return nil }

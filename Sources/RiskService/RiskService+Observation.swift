@@ -1,47 +1,94 @@
 import Foundation
 import Monitoring
 import Registry
+import RiskCore
 
-/// What happens to every prediction after it is computed: it gets an id, goes to the prediction log,
-/// feeds the version's drift monitor and outcome tracker, and (when a shadow alias is set) is scored
-/// again by the shadow off the hot path. Everything here is bounded and non-blocking.
+/// What happens to every prediction after it is computed: it is counted, sampled into the prediction
+/// log, and feeds its version's drift monitor and outcome tracker; a shadow version scores the same
+/// rows off the hot path. A batch takes a handful of short locks per request (one per structure and
+/// version, sharded inside each), never one per row, and nothing here waits for a disk.
 extension RiskService {
-    /// Records one answered instance and returns its prediction id.
+    /// Records one scored group of a request; `ids` and `entities` are indexed by instance.
+    func observe(_ group: ScoredGroup, modelName: String, ids: [String], entities: [String?]) {
+        let now = Date().timeIntervalSince1970
+        let registry = self.observers
+        let observers = group.model.map { registry.observers(for: $0, policy: effectiveTiers(for: $0)) }
+        // Without a loaded version (fallback rules only) the series are looked up: a rare, degraded path.
+        (observers?.predictions ?? PredictionCounters(model: modelName, family: counters.predictions))
+            .count(group.assessments)
+        countFallbacks(group.assessments, modelName: modelName)
+        let version = group.model.map { String($0.version) } ?? "none"
+        if let log = predictionLog {
+            let sampled = log.sample(count: group.rows.count)
+            if !sampled.isEmpty {
+                log.append(
+                    contentsOf: sampled.map { index in
+                        let row = group.rows[index]
+                        let assessment = group.assessments[index]
+                        return PredictionLogEntry(
+                            id: ids[row], time: now, model: modelName, version: version, entity: entities[row] ?? "",
+                            featureNames: group.names, values: Array(group.matrix.row(index)), risk: assessment.risk,
+                            lower: assessment.lower, upper: assessment.upper, tier: assessment.tier.rawValue,
+                            reason: assessment.fallbackReason)
+                    })
+            }
+        }
+        guard let observers else { return }
+        var scored: [Int] = []
+        var scores: [Double] = []
+        var records: [OutcomeTracker.Prediction] = []
+        scored.reserveCapacity(group.rows.count)
+        records.reserveCapacity(group.rows.count)
+        for (index, assessment) in group.assessments.enumerated() where assessment.source == .model {
+            if let score = assessment.score {
+                scored.append(index)
+                scores.append(score)
+            }
+            let row = group.rows[index]
+            records.append(
+                OutcomeTracker.Prediction(
+                    id: ids[row], entity: entities[row] ?? "", risk: assessment.risk, tier: assessment.tier.rawValue,
+                    time: now))
+        }
+        if !scored.isEmpty { observers.drift.record(rows: group.matrix.values, indices: scored, scores: scores) }
+        if !records.isEmpty {
+            observers.outcomes.recordPredictions(records)
+            if let model = group.model { journal(records, model: model) }
+        }
+    }
+
+    /// `riskd_fallback_predictions_total{model, reason}`: one add per reason present in the batch (fallback
+    /// answers are the rare, degraded path, so the series is looked up here).
+    private func countFallbacks(_ assessments: [RiskAssessment], modelName: String) {
+        var byCause: [String: UInt64] = [:]
+        for assessment in assessments {
+            if let cause = assessment.fallbackCause { byCause[cause, default: 0] += 1 }
+        }
+        for (cause, count) in byCause { counters.fallbackPredictions.labels(modelName, cause).increment(by: count) }
+    }
+
+    /// Records one answered instance (telemetry assessments) and returns its prediction id.
     func observe(
         _ assessment: RiskAssessment, model: ServableModel?, modelName: String, values: [Double], names: [String],
         entity: String?
     ) -> String {
         let id = predictionIDs.next()
-        let now = Date().timeIntervalSince1970
-        counters.predictions.labels(modelName, assessment.source.rawValue, assessment.tier.rawValue).increment()
-        if let cause = assessment.fallbackCause { counters.fallbackPredictions.labels(modelName, cause).increment() }
-        predictionLog?.append(
-            PredictionLogEntry(
-                id: id, time: now, model: modelName, version: model.map { String($0.version) } ?? "none",
-                entity: entity ?? "", features: Array(zip(names, values)).map { (name: $0.0, value: $0.1) },
-                risk: assessment.risk, lower: assessment.lower, upper: assessment.upper,
-                tier: assessment.tier.rawValue, reason: assessment.fallbackReason))
-        if let model, assessment.source == .model {
-            let observers = observers.observers(for: model, policy: effectiveTiers(for: model))
-            if let score = assessment.score { observers.drift.record(features: values, score: score) }
-            observers.outcomes.recordPrediction(
-                id: id, entity: entity ?? "", risk: assessment.risk, tier: assessment.tier.rawValue, time: now)
-            journal(id: id, model: model, entity: entity ?? "", assessment: assessment, time: now)
-        }
+        let group = ScoredGroup(
+            model: model, rows: [0], names: names, matrix: FeatureMatrix(row: values), assessments: [assessment])
+        observe(group, modelName: modelName, ids: [id], entities: [entity])
         return id
     }
 
-    /// Sends the same instances to the model's shadow version, if it has one other than `production`.
-    func shadow(
-        _ entry: ModelEntry, production: ServableModel, instances: [PredictionRequest.Instance],
-        assessments: [RiskAssessment]
-    ) {
+    /// Sends a production group's instances to the model's shadow version, if it has one other than
+    /// `production`, in the shadow's own feature order.
+    func shadow(_ entry: ModelEntry, production: ServableModel, group: ScoredGroup, body: PredictionRequest) {
         guard let candidate = entry.shadow, candidate.version != production.version else { return }
-        let rows = instances.map {
-            PredictionRequest.vector($0, index: candidate.featureIndex, count: candidate.featureNames.count).values
-        }
+        let rows =
+            candidate.featureNames == group.names
+            ? group.matrix
+            : body.matrix(rows: group.rows, names: candidate.featureNames, featureIndex: candidate.featureIndex).0
         shadowScorer.submit(
-            rows: rows, production: assessments, shadow: candidate,
+            rows: rows, production: group.assessments, shadow: candidate,
             scorer: RiskScorer(policy: tierPolicy(for: entry.name)),
             comparison: observers.shadowComparison(
                 model: entry.name, production: production.version, shadow: candidate.version))

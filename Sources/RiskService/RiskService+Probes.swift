@@ -23,7 +23,8 @@ extension RiskService {
             let reason = notReadyReason()
             return .json(reason == nil ? .ok : .serviceUnavailable, health(notReady: reason))
         }
-        add(&router, .GET, "/metrics", role: detailRole) { [self] _, _, _ in
+        // Renders hundreds of series: on the workers, so a scrape never delays a probe on a loop.
+        add(&router, .GET, "/metrics", role: detailRole, blocking: true) { [self] _, _, _ in
             var response = HTTPResponse(status: .ok, body: metrics.exposition())
             response.headers.set("Content-Type", PrometheusText.contentType)
             return response

@@ -1,4 +1,5 @@
 import HTTPCore
+import HTTPRouting
 import HTTPServer
 import JSON
 
@@ -35,13 +36,32 @@ extension RiskService {
     }
 
     /// Registers a route behind access control. `role == nil` is open to anyone; `blocking` handlers
-    /// (disk writes, model loads) run on the bounded worker pool, never on an event loop.
+    /// (disk writes, model loads) run on the bounded worker pool, never on an event loop; `analytics`
+    /// handlers (outcome joins, statistics over stored predictions) run on the low-priority analytics
+    /// pool, so a burst of them yields the CPU to the loops and to the other workers.
     func add(
         _ routes: inout ServiceRoutes, _ method: HTTPMethod, _ template: String, role: Role?,
-        blocking: Bool = false, _ handler: @escaping ServiceHandler
+        blocking: Bool = false, analytics: Bool = false, _ handler: @escaping ServiceHandler
+    ) {
+        let pool = analytics ? self.analytics : blocking ? workers : nil
+        add(&routes, method, template, role: role, pool: { _ in pool }, handler)
+    }
+
+    /// As above, with the choice made per request (e.g. only large bodies go to the workers).
+    func add(
+        _ routes: inout ServiceRoutes, _ method: HTTPMethod, _ template: String, role: Role?,
+        blocking: @escaping @Sendable (HTTPRequest) -> Bool, _ handler: @escaping ServiceHandler
+    ) {
+        let workers = self.workers
+        add(&routes, method, template, role: role, pool: { blocking($0) ? workers : nil }, handler)
+    }
+
+    /// Registers a route whose handler runs on `pool(request)`, or inline on the loop when that is nil.
+    private func add(
+        _ routes: inout ServiceRoutes, _ method: HTTPMethod, _ template: String, role: Role?,
+        pool: @escaping @Sendable (HTTPRequest) -> BlockingWorkers?, _ handler: @escaping ServiceHandler
     ) {
         let access = self.access
-        let workers = self.workers
         let auditLog = self.auditLog
         let sli = slo.tracker(route: template)
         routes.trackers.append(sli)
@@ -74,16 +94,13 @@ extension RiskService {
                 sli.record(status: response.status.code, seconds: seconds)
                 return response
             }
-            return blocking ? workers.run(run) : .immediate(run())
+            return pool(request)?.run(run) ?? .immediate(run())
         }
     }
 
     /// The request body as a JSON object, or a 400/415 that says what is wrong with it.
     func jsonBody(_ request: HTTPRequest) throws(HTTPResponseError) -> JSONObject {
-        if let type = request.mediaType, type != "application/json" {
-            throw HTTPResponseError(
-                .unsupportedMediaType, "unsupported_media_type", "expected Content-Type: application/json")
-        }
+        try requireJSONContentType(request)
         guard !request.body.isEmpty else {
             throw HTTPResponseError.badRequest("request body is empty; expected a JSON object")
         }
@@ -97,6 +114,14 @@ extension RiskService {
             throw HTTPResponseError.badRequest("request body must be a JSON object, not \(value.typeName)")
         }
         return object
+    }
+
+    /// A body, when typed, must be JSON: 415 otherwise.
+    func requireJSONContentType(_ request: HTTPRequest) throws(HTTPResponseError) {
+        if let type = request.mediaType, type != "application/json" {
+            throw HTTPResponseError(
+                .unsupportedMediaType, "unsupported_media_type", "expected Content-Type: application/json")
+        }
     }
 
     /// Runs path-aware JSON decoding, turning its errors into 400s that name the offending field.

@@ -1,5 +1,6 @@
 import Alerting
 import Foundation
+import RiskCore
 import Storage
 
 /// Where `IncidentLoop.store` puts an event while an incident decision runs inside a state-store

@@ -93,12 +93,15 @@ extension RiskService {
         try storing { () throws(StorageError) in try store.recordDelivery(id: id, now: now, ttl: 48 * 3600) }
     }
 
-    /// Queues a prediction for the outcome join; never waits on the store.
-    func journal(id: String, model: ServableModel, entity: String, assessment: RiskAssessment, time: Double) {
+    /// Queues a batch of `model`'s predictions for the outcome join; never waits on the store.
+    func journal(_ predictions: [OutcomeTracker.Prediction], model: ServableModel) {
+        let version = String(model.version)
         predictionJournal.record(
-            PredictionRecord(
-                id: id, model: model.name, version: String(model.version), entity: entity, risk: assessment.risk,
-                tier: assessment.tier.rawValue, time: time))
+            contentsOf: predictions.map {
+                PredictionRecord(
+                    id: $0.id, model: model.name, version: version, entity: $0.entity, risk: $0.risk, tier: $0.tier,
+                    time: $0.time)
+            })
     }
 
     /// Applies outcomes to the stored predictions (after flushing the journal, so a prediction made a
@@ -122,7 +125,7 @@ extension RiskService {
     }
 
     /// A version's outcome statistics over the stored predictions of the last `ttlSeconds`.
-    func storedStatistics(_ tracker: OutcomeTracker, now: Double) throws(HTTPResponseError) -> OutcomeStatistics {
+    func storedStatistics(_ tracker: any OutcomeJoin, now: Double) throws(HTTPResponseError) -> OutcomeStatistics {
         predictionJournal.flush()
         let since = now - tracker.ttlSeconds
         return try storing { () throws(StorageError) in

@@ -2,9 +2,11 @@ import Alerting
 import Features
 import Foundation
 import HTTPCore
+import HTTPRouting
 import HTTPServer
 import JSON
 import Registry
+import RiskCore
 
 /// Raw telemetry in, current risk out: points go into the entity's rolling windows, then every model
 /// that scores telemetry computes its manifest's features as of the entity's latest point.
@@ -91,7 +93,7 @@ extension RiskService {
         var results: [JSONValue] = []
         for name in models ?? telemetryModels(snapshot) {
             guard let entry = snapshot.models[name] else { continue }
-            guard let model = entry.route(routingValue: routingValue(entity)) else {
+            guard let model = entry.route(routingValue: EntityRouting.routingValue(entity)) else {
                 if let result = try assessWithoutModel(entry, entity: entity, asOf: asOf) { results.append(result) }
                 continue
             }
@@ -103,10 +105,10 @@ extension RiskService {
             result.append("as_of", .number(vector.asOf))
             result.append("features", featuresJSON(specs, vector))
             let assessment: RiskAssessment
-            do throws(HTTPResponseError) {
+            do throws(ScoringError) {
                 assessment = try RiskScorer(policy: tierPolicy(for: name)).assess(vector.values, with: model)
             } catch {
-                result.append("error", ["code": .string(error.code), "message": .string(error.message)])
+                result.append("error", ["code": .string(error.kind.rawValue), "message": .string(error.message)])
                 results.append(.object(result))
                 continue
             }
@@ -181,7 +183,7 @@ extension RiskService {
             let vector = entities.features(entity: entity, specs: candidate.manifest.features, asOf: asOf)
         else { return }
         shadowScorer.submit(
-            rows: [vector.values], production: [assessment], shadow: candidate,
+            rows: FeatureMatrix(row: vector.values), production: [assessment], shadow: candidate,
             scorer: RiskScorer(policy: tierPolicy(for: entry.name)),
             comparison: observers.shadowComparison(
                 model: entry.name, production: production.version, shadow: candidate.version))

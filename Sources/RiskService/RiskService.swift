@@ -2,6 +2,7 @@ import Alerting
 import Features
 import Foundation
 import HTTPCore
+import HTTPRouting
 import HTTPServer
 import Log
 import Metrics
@@ -22,7 +23,9 @@ public final class RiskService: Sendable {
     let access: AccessControl
     let policy: ServicePolicy
     let phase = PhaseCell()
-    let workers = BlockingWorkers(limit: 256)
+    let workers = BlockingWorkers(threads: 8, limit: 256, niceness: 5)
+    /// Outcome joins and statistics: few threads at the lowest priority (see `add(…analytics:)`).
+    let analytics = BlockingWorkers(threads: 2, limit: 32, niceness: 19)
     let startedAt: Double
     let predictionIDs = PredictionIDGenerator()
     let counters: ServiceCounters
@@ -34,6 +37,9 @@ public final class RiskService: Sendable {
     private let maintenance = MaintenanceThread()
     /// Once a second: digests of held pages, claimed from the state store.
     private let digestTicker = MaintenanceThread()
+    /// Recomputes drift and outcome aggregates for `/metrics` every `aggregationInterval` seconds.
+    private let aggregation = MaintenanceThread()
+    static let aggregationInterval = 2.0
     let shadowScorer: ShadowScorer
     let predictionLog: PredictionLog?
     let store: StateStore
@@ -75,6 +81,8 @@ public final class RiskService: Sendable {
         if configuration.predictionLogRetention > 0 {
             var log = PredictionLogConfiguration(directory: configuration.dataDirectory + "/predictions")
             log.retentionSeconds = configuration.predictionLogRetention
+            log.sampleRate = configuration.predictionLogSampleRate
+            log.maxTotalBytes = configuration.predictionLogMaxBytes
             predictionLog = PredictionLog(configuration: log, metrics: metrics)
         } else {
             predictionLog = nil
@@ -90,7 +98,8 @@ public final class RiskService: Sendable {
             "riskd_prediction_journal_buffered",
             help: "Predictions waiting in memory to be written to the state store (lost on a crash).", type: "gauge",
             samples: { [([], Double(journal.bufferedCount))] })
-        let observers = ObserverRegistry(retrainingPolicy: try policy.retrainingPolicy())
+        let observers = ObserverRegistry(
+            retrainingPolicy: try policy.retrainingPolicy(), predictions: counters.predictions)
         self.observers = observers
         incidentLoop = try IncidentLoop(
             configuration: configuration, policy: policy, metrics: metrics,
@@ -113,6 +122,9 @@ public final class RiskService: Sendable {
         registry.startWatching()
         maintenance.start(interval: 60) { [weak self] in self?.maintain() }
         digestTicker.start(interval: 1) { [weak self] in self?.sendStoredDigests(now: Date().timeIntervalSince1970) }
+        aggregation.start(interval: Self.aggregationInterval) { [weak self] in
+            self?.observers.refreshAggregates(now: Date().timeIntervalSince1970)
+        }
         let routes = makeRoutes()
         slo.register(routes.trackers, on: metrics)
         let responder = RoutingResponder(
@@ -148,6 +160,9 @@ public final class RiskService: Sendable {
         registry.stopWatching()
         maintenance.stop()
         digestTicker.stop()
+        aggregation.stop()
+        workers.stop()
+        analytics.stop()
         incidentLoop.stop()
         storeDelivery.stop(timeout: 5)
         _ = shadowScorer.drain(timeout: 5)

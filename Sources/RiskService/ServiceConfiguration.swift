@@ -30,6 +30,8 @@ public struct ServiceConfiguration: Sendable {
     /// Predictions kept in the state store for the outcome join: at most this old, and this many bytes.
     public var predictionStoreRetention: Double = 691_200
     public var predictionStoreBytes = 16 << 30
+    public var predictionLogSampleRate = 0.01
+    public var predictionLogMaxBytes = 256 << 20
 
     public init(modelsDirectory: String) {
         registry = RegistryConfiguration(directory: modelsDirectory)
@@ -116,6 +118,14 @@ public struct ServiceConfiguration: Sendable {
         predictionStoreRetention = try Self.seconds(values, "prediction-store-retention") ?? predictionStoreRetention
         predictionStoreBytes =
             try Self.integer(values, "prediction-store-bytes", in: 1_048_576...(1 << 50)) ?? predictionStoreBytes
+        if let text = values["prediction-log-sample-rate"], !text.isEmpty {
+            guard let rate = Double(text), (0...1).contains(rate) else {
+                throw Error(description: "--prediction-log-sample-rate: expected a number in 0...1")
+            }
+            predictionLogSampleRate = rate
+        }
+        predictionLogMaxBytes =
+            try Self.integer(values, "prediction-log-max-bytes", in: 4_096...(1 << 50)) ?? predictionLogMaxBytes
     }
 
     static func versionPolicy(_ text: String) throws(Error) -> VersionPolicy {

@@ -46,6 +46,8 @@ public struct ServiceOption: Sendable {
             "State store: sqlite://<path> (default sqlite://<data-dir>/riskd.db) or postgres://user@host:port/db."),
         .init("prediction-store-retention", "691200", "Seconds predictions are kept in the state store for outcomes."),
         .init("prediction-store-bytes", "17179869184", "Byte cap on stored predictions; the oldest go first."),
+        .init("prediction-log-sample-rate", "0.01", "Share of predictions written to the prediction log, 0 to 1."),
+        .init("prediction-log-max-bytes", "268435456", "Total size of prediction-log files; oldest deleted first."),
     ]
 
     init(_ flag: String, _ defaultValue: String?, _ help: String) {

@@ -1,6 +1,7 @@
 import Foundation
 import JSON
 import Monitoring
+import RiskCore
 
 /// The operator's policy file (`--config`): decisions that change with the organisation rather than
 /// with the model — tier thresholds, which model scores telemetry, alert routing and suppression.

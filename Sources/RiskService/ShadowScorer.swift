@@ -2,6 +2,7 @@ import Dispatch
 import Metrics
 import Monitoring
 import Registry
+import RiskCore
 import Synchronization
 
 /// Scores the shadow version on the same inputs as production, on a background queue, so a candidate
@@ -21,9 +22,9 @@ final class ShadowScorer: Sendable {
         scored = metrics.counter("riskd_shadow_predictions_total", help: "Predictions scored by shadow versions.")
     }
 
-    /// Queues `rows` (feature vectors in the shadow model's order) for the shadow; returns at once.
+    /// Queues `rows` (in the shadow model's feature order) for the shadow; returns at once.
     func submit(
-        rows: [[Double]], production: [RiskAssessment], shadow: ServableModel, scorer: RiskScorer,
+        rows: FeatureMatrix, production: [RiskAssessment], shadow: ServableModel, scorer: RiskScorer,
         comparison: ShadowComparison
     ) {
         guard pending.wrappingAdd(1, ordering: .relaxed).newValue <= limit else {
@@ -33,13 +34,14 @@ final class ShadowScorer: Sendable {
         }
         queue.async { [self] in
             defer { pending.wrappingSubtract(1, ordering: .relaxed) }
-            for (row, live) in zip(rows, production) {
-                guard let candidate = try? scorer.assess(row, with: shadow) else { continue }
+            // A batch the shadow cannot score (too few features, no rules) is not comparable.
+            guard let candidates = try? scorer.assess(batch: rows, with: shadow) else { return }
+            for (live, candidate) in zip(production, candidates) {
                 comparison.record(
                     productionRisk: live.risk, shadowRisk: candidate.risk, productionTier: live.tier.rawValue,
                     shadowTier: candidate.tier.rawValue)
-                scored.increment()
             }
+            scored.increment(by: UInt64(candidates.count))
         }
     }
 

@@ -1,17 +1,26 @@
+import Metrics
 import Monitoring
 import Registry
+import RiskCore
 import Synchronization
 
 /// The monitoring attached to one served model version: its drift monitor (inputs and scores against
-/// the manifest's reference) and its outcome tracker (predictions waiting for ground truth).
+/// the manifest's reference), its outcome tracker (predictions waiting for ground truth), and its
+/// `riskd_predictions_total` series, resolved once so counting a prediction takes no lock.
 struct VersionObservers: Sendable {
     let drift: DriftMonitor
-    let outcomes: OutcomeTracker
+    let outcomes: any OutcomeJoin
+    /// `riskd_predictions_total{model, source, tier}` at `PredictionCounters.slot(source:tier:)`.
+    let predictions: PredictionCounters
     /// Fires at most once per cooldown when this version's drift breaches the retraining policy.
     let retraining: RetrainingTrigger
 
-    init(_ model: ServableModel, policy: TierPolicy, retraining: RetrainingTriggerPolicy) {
+    init(
+        _ model: ServableModel, policy: TierPolicy, retraining: RetrainingTriggerPolicy,
+        predictions family: MetricFamily<Counter>
+    ) {
         self.retraining = RetrainingTrigger(policy: Self.policy(retraining, model.manifest.drift))
+        predictions = PredictionCounters(model: model.name, family: family)
         let reference = model.manifest.reference
         var features: [String: ReferenceDistribution] = [:]
         for (name, distribution) in reference?.features ?? [:] { features[name] = Self.convert(distribution) }
@@ -52,21 +61,35 @@ struct VersionObservers: Sendable {
 /// the number of loaded versions, which the registry bounds.
 final class ObserverRegistry: Sendable {
     let retrainingPolicy: RetrainingTriggerPolicy
+    let predictions: MetricFamily<Counter>
     private let byVersion = Mutex<[String: VersionObservers]>([:])
     private let shadows = Mutex<[String: ShadowComparison]>([:])
+    private let byModel = Mutex<[ObjectIdentifier: (model: ServableModel, observers: VersionObservers)]>([:])
 
-    init(retrainingPolicy: RetrainingTriggerPolicy) {
+    init(retrainingPolicy: RetrainingTriggerPolicy, predictions: MetricFamily<Counter>) {
         self.retrainingPolicy = retrainingPolicy
+        self.predictions = predictions
     }
 
     func observers(for model: ServableModel, policy: TierPolicy) -> VersionObservers {
+        // The hot path: found by the loaded object's identity (no string built or hashed); the entry
+        // holds the model, so the identifier cannot be reused while it is cached.
+        let identity = ObjectIdentifier(model)
+        if let cached = byModel.withLock({ $0[identity]?.observers }) { return cached }
         let key = "\(model.name)/\(model.version)"
-        return byVersion.withLock { map in
+        let observers = byVersion.withLock { map in
             if let existing = map[key] { return existing }
-            let created = VersionObservers(model, policy: policy, retraining: retrainingPolicy)
+            let created = VersionObservers(
+                model, policy: policy, retraining: retrainingPolicy, predictions: predictions)
             map[key] = created
             return created
         }
+        byModel.withLock { cache in
+            // A cache, not a registry: bounded, so replaced versions' models are not kept alive by it.
+            if cache.count >= 64 { cache.removeAll() }
+            cache[identity] = (model, observers)
+        }
+        return observers
     }
 
     func existing(model: String, version: Int) -> VersionObservers? {
@@ -77,9 +100,20 @@ final class ObserverRegistry: Sendable {
         byVersion.withLock { Array($0.values) }
     }
 
+    /// Recomputes every version's drift report and outcome statistics for `/metrics`; called every few
+    /// seconds by the monitoring thread, never by a request.
+    func refreshAggregates(now: Double) {
+        for observers in all() {
+            observers.drift.refresh()
+            observers.outcomes.refresh(now: now)
+        }
+    }
+
     /// Forgets observers of versions no longer loaded.
     func retain(loaded keys: Set<String>) {
         byVersion.withLock { map in map = map.filter { keys.contains($0.key) } }
+        byModel.withLock { map in map = map.filter { keys.contains("\($0.value.model.name)/\($0.value.model.version)") }
+        }
         shadows.withLock { map in map = map.filter { keys.contains(String($0.key.split(separator: "|")[0])) } }
     }
 
@@ -95,5 +129,27 @@ final class ObserverRegistry: Sendable {
 
     func shadowComparisons(model: String) -> [ShadowComparison] {
         shadows.withLock { map in map.filter { $0.key.hasPrefix(model + "/") }.map(\.value) }
+    }
+}
+
+/// The six `riskd_predictions_total` series of one model (source × tier), looked up once.
+struct PredictionCounters: Sendable {
+    private let counters: [Counter]
+
+    init(model: String, family: MetricFamily<Counter>) {
+        counters = [RiskAssessment.Source.model, .fallback].flatMap { source in
+            EscalationTier.allCases.map { family.labels(model, source.rawValue, $0.rawValue) }
+        }
+    }
+
+    /// Counts a batch: one atomic add per (source, tier) present.
+    func count(_ assessments: [RiskAssessment]) {
+        let tiers = EscalationTier.allCases
+        var counts = [UInt64](repeating: 0, count: counters.count)
+        for assessment in assessments {
+            let tier = tiers.firstIndex(of: assessment.tier) ?? 0
+            counts[(assessment.source == .model ? 0 : tiers.count) + tier] += 1
+        }
+        for (slot, count) in counts.enumerated() where count > 0 { counters[slot].increment(by: count) }
     }
 }

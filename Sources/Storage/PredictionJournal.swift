@@ -34,12 +34,20 @@ public final class PredictionJournal: Sendable {
     /// Buffers one prediction; false when the buffer is full and it was dropped.
     @discardableResult
     public func record(_ prediction: PredictionRecord) -> Bool {
-        let (accepted, full) = buffer.withLock { buffer -> (Bool, Bool) in
-            guard buffer.count < capacity else { return (false, false) }
-            buffer.append(prediction)
-            return (true, buffer.count == batchSize)
+        record(contentsOf: [prediction]) == 1
+    }
+
+    /// Buffers a batch under one lock; returns how many fit (the rest are dropped and counted).
+    @discardableResult
+    public func record(contentsOf predictions: [PredictionRecord]) -> Int {
+        guard !predictions.isEmpty else { return 0 }
+        let (accepted, full) = buffer.withLock { buffer -> (Int, Bool) in
+            let before = buffer.count
+            let accepted = min(predictions.count, max(0, capacity - before))
+            buffer.append(contentsOf: predictions.prefix(accepted))
+            return (accepted, before < batchSize && buffer.count >= batchSize)
         }
-        if !accepted { dropped.wrappingAdd(1, ordering: .relaxed) }
+        if accepted < predictions.count { dropped.wrappingAdd(predictions.count - accepted, ordering: .relaxed) }
         if full { wakeup.signal() }
         return accepted
     }

@@ -21,12 +21,17 @@ public final class FixedThreadPool: Sendable {
     private let available = DispatchSemaphore(value: 0)
     private let finished = DispatchGroup()
 
-    public init(name: String, threads: Int, capacity: Int) {
+    /// - Parameter niceness: added to each thread's nice value (0 keeps it), so that on a small machine the
+    ///   event loops get the CPU before background work.
+    public init(name: String, threads: Int, capacity: Int, niceness: Int32 = 0) {
         threadCount = max(1, threads)
         self.capacity = max(1, capacity)
         for index in 0..<threadCount {
             finished.enter()
-            let thread = Thread { [self] in run() }
+            let thread = Thread { [self] in
+                if niceness > 0 { BackgroundPriority.lowerCurrentThread(by: niceness) }
+                run()
+            }
             thread.name = "\(name)-\(index)"
             thread.start()
         }

@@ -1,5 +1,6 @@
 import Dispatch
 import HTTPCore
+import HTTPRouting
 import HTTPServer
 import Log
 import Metrics

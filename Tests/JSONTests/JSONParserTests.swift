@@ -69,3 +69,26 @@ import Testing
         #expect(error?.offset == 7)
     }
 }
+
+@Suite struct JSONShortDecimalTests {
+    /// The fast path for short decimals must give exactly what the general conversion gives.
+    @Test func shortDecimalsParseBitForBitLikeTheGeneralConversion() throws {
+        var generator = SystemRandomNumberGenerator()
+        var texts = ["0.1", "-0.0", "12.345", "99.999", "0.000000000000001", "123456789.012345", "-7.5", "1.0"]
+        for _ in 0..<20_000 {
+            let digits = Int.random(in: 1...15, using: &generator)
+            let point = Int.random(in: 1...digits, using: &generator)
+            var text = String(UInt64.random(in: 1...999_999_999_999_999, using: &generator))
+            text = String(text.prefix(digits))
+            let split = text.index(text.startIndex, offsetBy: min(point, text.count))
+            let fraction = text[split...]
+            text = String(text[..<split]) + "." + (fraction.isEmpty ? "5" : fraction)
+            texts.append(Bool.random(using: &generator) ? "-" + text : text)
+        }
+        for text in texts {
+            let parsed = try JSONParser().parse(text)
+            let expected = try #require(Double(text))
+            #expect(parsed.doubleValue?.bitPattern == expected.bitPattern, "\(text)")
+        }
+    }
+}

@@ -100,8 +100,29 @@ import Testing
         for _ in 0..<10 { drift.record(features: [3.5], score: 0.5) }
         let registry = MetricsRegistry()
         DriftMetrics.register(on: registry, monitors: { [drift] })
+        #expect(!String(decoding: registry.exposition(), as: UTF8.self).contains("riskd_model_feature_psi{"))
+        drift.refresh()
         let text = String(decoding: registry.exposition(), as: UTF8.self)
         #expect(text.contains("riskd_model_feature_psi{model=\"disk\",version=\"3\",feature=\"a\"} "))
         #expect(text.contains("riskd_model_score_ewma_out_of_control{model=\"disk\",version=\"3\"} 1"))
+    }
+
+    @Test func aBatchIsRecordedLikeItsRows() throws {
+        let batch = monitor(capacity: 1_000)
+        let single = monitor(capacity: 1_000)
+        var rows: [Double] = []
+        for index in 0..<200 {
+            rows.append(contentsOf: [Double(index % 40) / 10, .nan])
+            single.record(features: [Double(index % 40) / 10, .nan], score: 0.2)
+        }
+        // Every other row was scored by the model; the rest are skipped.
+        let indices = Array(stride(from: 0, to: 200, by: 2))
+        batch.record(rows: rows, indices: indices, scores: indices.map { _ in 0.2 })
+        let report = batch.report()
+        #expect(report.samples == 100 && report.observed == 100)
+        let mean = try #require(report.features.first?.currentMean)
+        let expected = indices.map { Double($0 % 40) / 10 }.reduce(0, +) / 100
+        #expect(abs(mean - expected) < 1e-12)
+        #expect(single.report().samples == 200)
     }
 }

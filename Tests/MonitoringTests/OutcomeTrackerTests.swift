@@ -5,11 +5,13 @@ import Testing
 @testable import Monitoring
 
 @Suite struct OutcomeTrackerTests {
-    private func tracker(capacity: Int = 100, ttl: Double = 1000, maxListed: Int = 10) -> OutcomeTracker {
+    private func tracker(capacity: Int = 100, ttl: Double = 1000, maxListed: Int = 10, shards: Int = 4)
+        -> OutcomeTracker
+    {
         OutcomeTracker(
             model: "disk", version: "3",
             tiers: [TierThreshold(name: "l3", risk: 0.6), TierThreshold(name: "l1", risk: 0.3)], capacity: capacity,
-            ttlSeconds: ttl, maxListedErrors: maxListed)
+            ttlSeconds: ttl, maxListedErrors: maxListed, shards: shards)
     }
 
     @Test func precisionRecallBrierAndCalibration() throws {
@@ -52,7 +54,8 @@ import Testing
     }
 
     @Test func boundedByCapacityAndTTL() {
-        let outcomes = tracker(capacity: 3, ttl: 100, maxListed: 1)
+        // One shard: exactly the 3 most recent are kept.
+        let outcomes = tracker(capacity: 3, ttl: 100, maxListed: 1, shards: 1)
         for index in 0..<5 {
             outcomes.recordPrediction(id: "p\(index)", entity: "e", risk: 0.9, tier: "l3", time: Double(index))
         }
@@ -70,11 +73,69 @@ import Testing
         let outcomes = tracker()
         outcomes.recordPrediction(id: "x", entity: "e", risk: 0.75, tier: "l3", time: 10)
         outcomes.recordOutcome(predictionID: "x", label: 1, source: .alertmanager, now: 10)
-        OutcomeMetrics.register(on: registry, clock: { 20 }, trackers: { [outcomes] })
+        OutcomeMetrics.register(on: registry, trackers: { [outcomes] })
+        // Scrapes render the last refresh only: nothing is computed at scrape time.
+        let before = String(decoding: registry.exposition(), as: UTF8.self)
+        #expect(!before.contains("riskd_model_brier_score{"))
+        outcomes.refresh(now: 20)
         let text = String(decoding: registry.exposition(), as: UTF8.self)
         #expect(text.contains("riskd_model_brier_score{model=\"disk\",version=\"3\"} 0.0625"))
         #expect(text.contains("# TYPE riskd_model_outcomes_total counter"))
         #expect(text.contains("riskd_model_outcomes_total{model=\"disk\",version=\"3\",source=\"alertmanager\"} 1"))
         #expect(text.contains("riskd_model_recall_ratio{model=\"disk\",version=\"3\",tier=\"l3\"} 1"))
+    }
+
+    @Test func entityWindowsFindTheirPredictionsThroughTheIndexAcrossShards() {
+        let outcomes = OutcomeTracker(
+            model: "disk", version: "3", tiers: [TierThreshold(name: "l1", risk: 0.5)], capacity: 1_000, shards: 4)
+        let batch = (0..<600).map { index in
+            OutcomeTracker.Prediction(
+                id: "p\(index)", entity: "disk-\(index % 10)", risk: 0.6, tier: "l1", time: Double(index))
+        }
+        outcomes.recordPredictions(batch)
+        // disk-3 has predictions at 3, 13, …, 593: 20 of them fall in [100, 299].
+        #expect(outcomes.recordOutcome(entity: "disk-3", from: 100, to: 299, label: 1, source: .api, now: 600) == 20)
+        #expect(outcomes.recordOutcome(entity: "disk-3", from: 100, to: 299, label: 0, source: .api, now: 600) == 0)
+        #expect(outcomes.recordOutcome(predictionID: "p599", label: 0, source: .api, now: 600))
+        let stats = outcomes.statistics(now: 600)
+        #expect(stats.labeled == 21 && stats.pending == 579)
+    }
+
+    @Test func shardedCapacityStaysBounded() {
+        let outcomes = tracker(capacity: 1_000, shards: 4)
+        outcomes.recordPredictions(
+            (0..<10_000).map { .init(id: "p\($0)", entity: "e\($0 % 7)", risk: 0.5, tier: "l1", time: 1) })
+        let pending = outcomes.statistics(now: 1).pending
+        #expect(pending <= 1_000 && pending >= 900)
+        #expect(outcomes.recordOutcome(predictionID: "p9999", label: 1, source: .api, now: 1))
+        #expect(!outcomes.recordOutcome(predictionID: "p0", label: 1, source: .api, now: 1))
+    }
+
+    @Test func evictedPredictionsLeaveTheEntityIndex() {
+        let outcomes = OutcomeTracker(
+            model: "disk", version: "3", tiers: [TierThreshold(name: "l1", risk: 0.5)], capacity: 100, shards: 1)
+        for index in 0..<300 {
+            outcomes.recordPrediction(
+                id: "p\(index)", entity: index < 200 ? "old" : "new", risk: 0.6, tier: "l1", time: Double(index))
+        }
+        #expect(outcomes.recordOutcome(entity: "old", from: 0, to: 1_000, label: 1, source: .api, now: 300) == 0)
+        #expect(outcomes.recordOutcome(entity: "new", from: 0, to: 1_000, label: 1, source: .api, now: 300) == 100)
+    }
+}
+
+@Suite struct OutcomeRefreshTests {
+    @Test func refreshRecomputesOnlyAfterChangesOrWhenOld() {
+        let outcomes = OutcomeTracker(model: "disk", version: "3", tiers: [TierThreshold(name: "l1", risk: 0.5)])
+        outcomes.recordPrediction(id: "a", entity: "e", risk: 0.9, tier: "l1", time: 0)
+        #expect(outcomes.refresh(now: 1).pending == 1)
+        outcomes.recordOutcome(predictionID: "a", label: 1, source: .api, now: 2)
+        #expect(outcomes.refresh(now: 2).labeled == 1)
+        // Unchanged and recent: the kept statistics (computed at 2) are served.
+        #expect(outcomes.refresh(now: 3).labeled == 1)
+        // Old enough to recompute: the prediction's TTL (30 days) has not passed, still labeled.
+        #expect(outcomes.refresh(now: 2 + OutcomeTracker.maxRefreshAge).labeled == 1)
+        // Past the TTL the recomputed statistics drop it.
+        #expect(outcomes.refresh(now: 31 * 86_400).labeled == 0)
+        #expect(outcomes.latestStatistics?.labeled == 0)
     }
 }

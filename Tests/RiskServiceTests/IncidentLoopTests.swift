@@ -106,9 +106,15 @@ import Testing
         #expect(unavailable["event_action"] == "trigger")
         #expect(unavailable["payload"]?["severity"] == "error")
 
+        // The predict route counts its batch's fallback answers too (one add per reason).
+        response = try running.request(
+            "POST", "/v1/models/disk/predict",
+            json: #"{"instances": [{"features": {"b": 0}}, {"features": {"b": 3}}]}"#)
+        #expect(response.status == 200, "\(response.text)")
+
         let metrics = try running.request("GET", "/metrics").text
         #expect(metrics.contains(#"riskd_fallback_predictions_total{model="disk",reason="missing_features"} 2"#))
-        #expect(metrics.contains(#"riskd_fallback_predictions_total{model="disk",reason="model_unavailable"} 2"#))
+        #expect(metrics.contains(#"riskd_fallback_predictions_total{model="disk",reason="model_unavailable"} 4"#))
     }
 
     @Test func stormControlDefersIntoGroupDigestsThatNameEverySuppressedEntity() throws {
@@ -165,7 +171,8 @@ import Testing
     @Test func dataDirectoryFilesAreOwnerOnlyAndDeadLettersCarryNoRoutingKey() throws {
         let pagerDuty = try FakeUpstream { _, _ in .respond(status: 400, body: #"{"status":"invalid event"}"#) }
         defer { pagerDuty.stop() }
-        let running = try Self.running(pagerDuty)
+        // Every prediction logged (the default samples 1 %), so the log has a file to check.
+        let running = try Self.running(pagerDuty) { $0.predictionLogSampleRate = 1 }
         let response = try running.request(
             "POST", "/v1/entities/sdc/telemetry",
             json: Self.telemetry([("temp", 3), ("errors", 3)], at: Date().timeIntervalSince1970))

@@ -25,7 +25,8 @@ import Testing
         let running = try RunningService()
         let exposition = try running.request("GET", "/metrics").text
         for name in names {
-            #expect(exposition.contains("\n\(name) "), "README names \(name), which /metrics does not export")
+            // Every registered family has a TYPE line, with or without series yet (labelled families).
+            #expect(exposition.contains("\n# TYPE \(name) "), "README names \(name), which /metrics does not export")
         }
     }
 }

@@ -62,6 +62,23 @@ import Testing
         #expect(try store.labelPredictions(model: "m", entity: "e", from: 0, to: 49, label: 1).isEmpty)
         #expect(try store.labelPredictions(model: "m", entity: "e", from: 50, to: 50, label: 1).count == 1)
     }
+
+    @Test func aBatchIsBufferedUpToCapacityAndTheRestCountedAsDropped() throws {
+        let store = try Backend.sqlite.freshStore()
+        defer { store.close() }
+        // A long interval and a large batch size: nothing is written before the explicit flush.
+        let journal = PredictionJournal(store: store, capacity: 3, batchSize: 100, flushInterval: 3_600)
+        let batch = (0..<5).map { prediction("b\($0)", entity: "host-\($0)", time: 1_700_000_000 + Double($0)) }
+        #expect(journal.record(contentsOf: batch) == 3)
+        #expect(journal.droppedCount == 2)
+        #expect(journal.bufferedCount == 3)
+        #expect(journal.record(contentsOf: []) == 0)
+        journal.flush()
+        #expect(try store.predictionCount() == 3)
+        #expect(try store.labelPrediction(id: "b2", label: 1) != nil)
+        #expect(try store.labelPrediction(id: "b3", label: 1) == nil)
+        journal.stop(timeout: 10)
+    }
 }
 
 @Suite struct PredictionJournalTests {

@@ -1,6 +1,8 @@
-"""Temporary XGBoost model for the harness while models/disk-failure is not in the repo yet.
+"""XGBoost models for the harness: the issue's reference shape (300 trees, depth 6, 30 features) or a
+small SMART-like one.
 
-usage: gen_temp_model.py <out_version_dir>   (writes model.json there; 12 SMART-like features, 100 trees)
+usage: gen_temp_model.py <out_version_dir> [features] [trees]
+  default: 12 SMART-like features, 100 trees; with features > 12 the names are feature_00, feature_01, ...
 """
 
 import os
@@ -9,7 +11,7 @@ import sys
 import numpy as np
 import xgboost as xgb
 
-FEATURES = [
+SMART = [
     "smart_5_raw", "smart_9_raw", "smart_187_raw", "smart_188_raw", "smart_194_raw", "smart_197_raw",
     "smart_198_raw", "smart_199_raw", "smart_5_delta_7d", "smart_197_max_24h", "read_errors_rate_1h", "age_days",
 ]
@@ -17,16 +19,20 @@ FEATURES = [
 
 def main() -> None:
     out = sys.argv[1]
+    count = int(sys.argv[2]) if len(sys.argv) > 2 else len(SMART)
+    trees = int(sys.argv[3]) if len(sys.argv) > 3 else 100
+    names = SMART if count == len(SMART) else [f"feature_{i:02d}" for i in range(count)]
     os.makedirs(out, exist_ok=True)
     rng = np.random.default_rng(7)
-    x = rng.uniform(0, 100, size=(5000, len(FEATURES))).astype(np.float32)
+    x = rng.uniform(0, 100, size=(20000, count)).astype(np.float32)
     x[rng.random(x.shape) < 0.1] = np.nan
-    logit = 0.04 * np.nan_to_num(x[:, 0]) + 0.03 * np.nan_to_num(x[:, 5]) - 4 + rng.normal(0, 1, 5000)
-    y = (logit > 0).astype(np.float32)
+    weights = rng.normal(0, 0.03, count)
+    logit = np.nan_to_num(x) @ weights + rng.normal(0, 1, len(x))
+    y = (logit > np.median(logit)).astype(np.float32)
     booster = xgb.train(
-        {"objective": "binary:logistic", "max_depth": 6, "eta": 0.1, "nthread": 2},
-        xgb.DMatrix(x, label=y, feature_names=FEATURES),
-        num_boost_round=100,
+        {"objective": "binary:logistic", "max_depth": 6, "eta": 0.05, "nthread": 2},
+        xgb.DMatrix(x, label=y, feature_names=names),
+        num_boost_round=trees,
     )
     booster.save_model(os.path.join(out, "model.json"))
 

@@ -1,7 +1,8 @@
 import Metrics
 
-/// Exposes drift of every monitored model version on `/metrics`, computed at scrape time from
-/// `DriftMonitor.report()`. Register once per registry; `monitors` returns the current monitors.
+/// Exposes drift of every monitored model version on `/metrics` from the report of each monitor's last
+/// `refresh()` (run off the event loops), so a scrape only copies numbers. Register once per registry;
+/// `monitors` returns the current monitors.
 public enum DriftMetrics {
     public static func register(on registry: MetricsRegistry, monitors: @escaping @Sendable () -> [DriftMonitor]) {
         let perFeature: [(String, String, KeyPath<FeatureDrift, Double?> & Sendable)] = [
@@ -13,7 +14,7 @@ public enum DriftMetrics {
         ]
         for (name, help, statistic) in perFeature {
             registry.collect(name, help: help, type: "gauge", labelNames: ["model", "version", "feature"]) {
-                monitors().map { $0.report() }.flatMap { report in
+                monitors().compactMap(\.latestReport).flatMap { report in
                     report.features.compactMap { feature in
                         feature[keyPath: statistic].map { ([report.model, report.version, feature.name], $0) }
                     }
@@ -25,7 +26,7 @@ public enum DriftMetrics {
             labelNames: ["model", "version"]
         ) {
             monitors().compactMap { monitor in
-                monitor.report().ewma.map { ([monitor.model, monitor.version], $0.value) }
+                monitor.latestReport?.ewma.map { ([monitor.model, monitor.version], $0.value) }
             }
         }
         registry.collect(
@@ -33,7 +34,7 @@ public enum DriftMetrics {
             type: "gauge", labelNames: ["model", "version"]
         ) {
             monitors().compactMap { monitor in
-                monitor.report().ewma.map { ([monitor.model, monitor.version], $0.isOutOfControl ? 1 : 0) }
+                monitor.latestReport?.ewma.map { ([monitor.model, monitor.version], $0.isOutOfControl ? 1 : 0) }
             }
         }
     }

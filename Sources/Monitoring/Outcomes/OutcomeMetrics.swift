@@ -1,23 +1,18 @@
-import Foundation
 import Metrics
 
-/// Exposes the outcome statistics of every tracked model version on `/metrics`, computed at scrape time
-/// so the hot path pays nothing. Register once per registry; `trackers` returns the current trackers
-/// (versions come and go as models are loaded).
+/// Exposes the outcome statistics of every tracked model version on `/metrics`, from each tracker's last
+/// `refresh(now:)` (run off the event loops every few seconds), so a scrape takes time in proportion to
+/// the series it writes, not to the predictions held. Register once per registry; `trackers` returns
+/// the current trackers (versions come and go as models are loaded).
 public enum OutcomeMetrics {
-    public static func register(
-        on registry: MetricsRegistry,
-        clock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 },
-        trackers: @escaping @Sendable () -> [OutcomeTracker]
-    ) {
+    public static func register(on registry: MetricsRegistry, trackers: @escaping @Sendable () -> [any OutcomeJoin]) {
         let labels = ["model", "version"]
         func perVersion(_ value: @escaping @Sendable (OutcomeStatistics) -> Double?)
             -> @Sendable () -> [([String], Double)]
         {
             {
-                let now = clock()
-                return trackers().compactMap { tracker in
-                    value(tracker.statistics(now: now)).map { ([tracker.model, tracker.version], $0) }
+                trackers().compactMap { tracker in
+                    tracker.latestStatistics.flatMap(value).map { ([tracker.model, tracker.version], $0) }
                 }
             }
         }
@@ -44,9 +39,8 @@ public enum OutcomeMetrics {
                 name, help: "\(metric) of labeled predictions at each tier threshold.", type: "gauge",
                 labelNames: ["model", "version", "tier"]
             ) {
-                let now = clock()
-                return trackers().flatMap { tracker in
-                    tracker.statistics(now: now).tiers.compactMap { quality in
+                trackers().flatMap { tracker in
+                    (tracker.latestStatistics?.tiers ?? []).compactMap { quality in
                         quality[keyPath: keyPath].map { ([tracker.model, tracker.version, quality.tier.name], $0) }
                     }
                 }

@@ -60,7 +60,7 @@ public struct OutcomeReport: Sendable, Equatable {
 
     /// Applies the label to `tracker`; returns how many predictions it labeled.
     @discardableResult
-    public func apply(to tracker: OutcomeTracker, now: Double) -> Int {
+    public func apply(to tracker: some OutcomeJoin, now: Double) -> Int {
         switch target {
         case .prediction(let id):
             tracker.recordOutcome(predictionID: id, label: label, source: source, now: now) ? 1 : 0

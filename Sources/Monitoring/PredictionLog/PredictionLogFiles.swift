@@ -1,39 +1,59 @@
 import Foundation
 import Metrics
 
-/// The writer thread's view of the log directory: the open file, its size and hour, rotation and
-/// retention. Owned by that one thread, so it needs no locking.
+/// The writer thread's view of the log directory: the open file, its size and hour, the schema lines it
+/// already holds, rotation, retention by age and by total size. Owned by that one thread, so it needs
+/// no locking.
 struct PredictionLogFiles {
     let configuration: PredictionLogConfiguration
     let clock: @Sendable () -> Double
     let errors: Counter
+    let deletedForAge: Counter
+    let deletedForSize: Counter
     private var handle: FileHandle?
     private var currentPath: String?
     private var currentSize = 0
     private var currentHour = -1.0
     private var lastRetention = 0.0
     private var pending: [UInt8] = []
+    /// Schema lines written to the current file.
+    private var schemas: Set<String> = []
+    /// Bytes of the closed files of this log, as of the last retention pass plus what was closed since.
+    private var closedBytes = 0
 
-    init(configuration: PredictionLogConfiguration, clock: @escaping @Sendable () -> Double, errors: Counter) {
+    init(
+        configuration: PredictionLogConfiguration, clock: @escaping @Sendable () -> Double, errors: Counter,
+        deletedForAge: Counter, deletedForSize: Counter
+    ) {
         self.configuration = configuration
         self.clock = clock
         self.errors = errors
+        self.deletedForAge = deletedForAge
+        self.deletedForSize = deletedForSize
     }
 
-    /// Buffers one line, rotating first if it would overflow the file or the hour changed.
-    mutating func write(_ line: [UInt8]) -> Bool {
+    /// Encodes and buffers one entry (after its schema line when the file lacks it), rotating first if
+    /// it would overflow the file or the hour changed.
+    mutating func write(_ entry: PredictionLogEntry) -> Bool {
         let now = clock()
         let hour = (now / 3600).rounded(.down)
-        let overflow = currentSize > 0 && currentSize + line.count > configuration.maxFileBytes
+        let line = entry.line()
+        let overflow = currentSize > 0 && currentSize + line.count > configuration.effectiveMaxFileBytes
         if handle == nil || overflow || (configuration.rotateHourly && hour != currentHour) {
             rotate(now: now)
         }
         guard handle != nil else { return false }
-        pending.append(contentsOf: line)
-        currentSize += line.count
+        if schemas.insert(entry.schemaKey).inserted { append(entry.schemaLine()) }
+        append(line)
         currentHour = hour
-        if pending.count >= 64 << 10 { flush() }
+        if currentSize + closedBytes > configuration.maxTotalBytes { applyRetention() }
         return true
+    }
+
+    private mutating func append(_ bytes: [UInt8]) {
+        pending.append(contentsOf: bytes)
+        currentSize += bytes.count
+        if pending.count >= 64 << 10 { flush() }
     }
 
     /// Writes buffered lines and runs retention at most once a minute.
@@ -49,19 +69,40 @@ struct PredictionLogFiles {
         handle = nil
     }
 
-    /// Deletes files of this log not modified within the retention period (never the open file).
+    /// Deletes files of this log not modified within the retention period, then the oldest files until
+    /// all of them fit in `maxTotalBytes` (never the open file).
     mutating func applyRetention() {
         let now = clock()
         lastRetention = now
         let manager = FileManager.default
         guard let names = try? manager.contentsOfDirectory(atPath: configuration.directory) else { return }
-        for name in names where name.hasPrefix(configuration.filePrefix + "-") && name.hasSuffix(".jsonl") {
+        var kept: [(path: String, size: Int)] = []
+        // Names carry the UTC opening time, so name order is age order.
+        for name in names.sorted() where name.hasPrefix(configuration.filePrefix + "-") && name.hasSuffix(".jsonl") {
             let path = configuration.directory + "/" + name
-            guard path != currentPath,
-                let modified = (try? manager.attributesOfItem(atPath: path))?[.modificationDate] as? Date,
-                now - modified.timeIntervalSince1970 > configuration.retentionSeconds
-            else { continue }
-            do { try manager.removeItem(atPath: path) } catch { errors.increment() }
+            guard path != currentPath, let attributes = try? manager.attributesOfItem(atPath: path) else { continue }
+            let modified = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? now
+            if now - modified > configuration.retentionSeconds {
+                remove(path, counting: deletedForAge)
+            } else {
+                kept.append((path, (attributes[.size] as? Int) ?? 0))
+            }
+        }
+        closedBytes = kept.reduce(0) { $0 + $1.size }
+        for file in kept where closedBytes + currentSize > configuration.maxTotalBytes {
+            if remove(file.path, counting: deletedForSize) { closedBytes -= file.size }
+        }
+    }
+
+    @discardableResult
+    private func remove(_ path: String, counting counter: Counter) -> Bool {
+        do {
+            try FileManager.default.removeItem(atPath: path)
+            counter.increment()
+            return true
+        } catch {
+            errors.increment()
+            return false
         }
     }
 
@@ -73,6 +114,8 @@ struct PredictionLogFiles {
 
     private mutating func rotate(now: Double) {
         close()
+        closedBytes += currentSize
+        schemas.removeAll()
         let manager = FileManager.default
         do {
             try manager.createDirectory(

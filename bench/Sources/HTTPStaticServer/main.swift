@@ -3,6 +3,7 @@
 // Usage: HTTPStaticServer <port> [event-loops]
 import Foundation
 import HTTPCore
+import HTTPRouting
 import HTTPServer
 import Log
 import Metrics

@@ -1,5 +1,6 @@
 import Dispatch
 import HTTPCore
+import HTTPServer
 import Log
 import Metrics
 
@@ -10,12 +11,15 @@ public typealias RouteHandler = @Sendable (HTTPRequest, RouteContext) -> Respons
 ///
 /// It answers 404 and 405 in the error envelope, serves HEAD with the GET handler, and measures every
 /// request once, in one place: a latency histogram labelled by route template (never the raw path, to
-/// bound cardinality), method and status; an in-flight gauge; and a `Server-Timing` header.
+/// bound cardinality), method and status; an in-flight gauge; and a `Server-Timing` header. Each
+/// registered route's series are found in a table built at start (`RouteSeries`), without a lock.
 public final class RoutingResponder: HTTPResponder {
     private let router: Router<RouteHandler>
     private let logger: Logger
     private let durations: MetricFamily<Histogram>
     private let inFlight: Gauge
+    /// Template → the series of each method registered on it (HEAD shares GET's route).
+    private let series: [String: [RouteSeries]]
 
     public init(router: Router<RouteHandler>, metrics: MetricsRegistry, logger: Logger) {
         self.router = router
@@ -24,6 +28,13 @@ public final class RoutingResponder: HTTPResponder {
             "riskd_http_request_duration_seconds", help: "Time from a complete request to its response.",
             labelNames: ["route", "method", "status"])
         inFlight = metrics.gauge("riskd_http_requests_in_flight", help: "Requests being handled.")
+        var series: [String: [RouteSeries]] = [:]
+        for (method, template) in router.routes {
+            for name in method == .GET ? ["GET", "HEAD"] : [method.rawValue] {
+                series[template, default: []].append(RouteSeries(route: template, method: name, family: durations))
+            }
+        }
+        self.series = series
     }
 
     public func respond(to request: HTTPRequest, context: RequestContext) -> ResponseFuture {
@@ -41,7 +52,7 @@ public final class RoutingResponder: HTTPResponder {
                 case .response(let response):
                     outer.fulfill(finish(response, route: route, method: method, started: started))
                 case .abandon:
-                    observe(route: route, method: method, status: "abandoned", started: started)
+                    observe(route: route, method: method, status: nil, started: started)
                     outer.abandonConnection()
                 }
             }
@@ -71,7 +82,7 @@ public final class RoutingResponder: HTTPResponder {
 
     /// Records the measurements and stamps `Server-Timing: app;dur=<ms>`.
     private func finish(_ response: HTTPResponse, route: String, method: String, started: UInt64) -> HTTPResponse {
-        let seconds = observe(route: route, method: method, status: String(response.status.code), started: started)
+        let seconds = observe(route: route, method: method, status: response.status.code, started: started)
         if response.status.code >= 500 {
             logger.warning(
                 "request failed",
@@ -85,10 +96,15 @@ public final class RoutingResponder: HTTPResponder {
 
     /// Ends the in-flight count and observes the latency; returns it in seconds.
     @discardableResult
-    private func observe(route: String, method: String, status: String, started: UInt64) -> Double {
+    /// `status` nil: the connection was abandoned without a response.
+    private func observe(route: String, method: String, status: Int?, started: UInt64) -> Double {
         let seconds = Double(DispatchTime.now().uptimeNanoseconds &- started) / 1e9
         inFlight.decrement()
-        durations.labels(route, method, status).observe(seconds)
+        if let status, let known = series[route]?.first(where: { $0.method == method }) {
+            known.histogram(status: status).observe(seconds)
+        } else {
+            durations.labels(route, method, status.map { String($0) } ?? "abandoned").observe(seconds)
+        }
         return seconds
     }
 }

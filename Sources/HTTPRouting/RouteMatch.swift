@@ -1,3 +1,5 @@
+import HTTPCore
+
 /// The outcome of routing a request: a handler with its decoded parameters, a 405 with the allowed
 /// methods, or a 404.
 public enum RouteMatch<Handler: Sendable>: Sendable {

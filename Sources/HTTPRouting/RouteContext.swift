@@ -1,3 +1,5 @@
+import HTTPServer
+
 /// What a route handler knows besides the request: connection facts and the matched route.
 public struct RouteContext: Sendable {
     public let request: RequestContext

@@ -1,5 +1,3 @@
-import JSON
-
 /// One answer to "how likely is this to fail soon, and how sure are we": the calibrated risk, its
 /// interval, the tier it maps to, and every reason to treat it with care.
 public struct RiskAssessment: Sendable {
@@ -26,33 +24,14 @@ public struct RiskAssessment: Sendable {
     public var isCalibrated: Bool { lower != nil }
 
     /// The fallback reason when no version of `model` is loaded (the prefix `fallbackCause` recognises).
-    static func modelUnavailableReason(model: String) -> String {
+    public static func modelUnavailableReason(model: String) -> String {
         "no loaded version of \(model)"
     }
 
     /// Why a fallback answered, as a bounded label for `riskd_fallback_predictions_total{reason}`:
     /// `model_unavailable` (no loaded version) or `missing_features` (too few features present).
-    var fallbackCause: String? {
+    public var fallbackCause: String? {
         guard source == .fallback else { return nil }
         return fallbackReason?.hasPrefix("no loaded version of ") == true ? "model_unavailable" : "missing_features"
-    }
-
-    public var json: JSONValue {
-        var object = JSONObject()
-        object.append("risk", .number(risk))
-        object.append(
-            "interval", lower.map { ["lower": .number($0), "upper": .number(upper ?? $0)] } ?? .null)
-        object.append("calibrated", .bool(isCalibrated))
-        object.append("tier", .string(tier.rawValue))
-        object.append("score", .optional(score))
-        object.append("source", .string(source.rawValue))
-        if let fallbackReason { object.append("fallback_reason", .string(fallbackReason)) }
-        var flags = JSONObject()
-        flags.append("out_of_distribution", .bool(!outOfRangeFeatures.isEmpty))
-        flags.append("out_of_range_features", .array(outOfRangeFeatures.map(JSONValue.string)))
-        flags.append("missing_features", .array(missingFeatures.map(JSONValue.string)))
-        flags.append("unknown_features", .array(unknownFeatures.map(JSONValue.string)))
-        object.append("flags", .object(flags))
-        return .object(object)
     }
 }

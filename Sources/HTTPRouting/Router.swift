@@ -1,3 +1,5 @@
+import HTTPCore
+
 /// Maps method + path to a handler through a path-template trie stored as plain arrays.
 ///
 /// Templates are literal segments and `{param}` segments: `/v1/models/{name}/versions/{version}/predict`.
@@ -9,6 +11,8 @@ public struct Router<Handler: Sendable>: Sendable {
         var parameter: (name: String, node: Int)?
         var endpoints: [(method: HTTPMethod, handler: Int)] = []
         var template: String?
+        /// The template's `{param}` names in order, computed once at registration.
+        var parameterNames: [String] = []
     }
 
     private var nodes: [Node] = [Node()]
@@ -35,7 +39,7 @@ public struct Router<Handler: Sendable>: Sendable {
                 current = existing.node
             } else {
                 nodes.append(Node())
-                nodes[current].literals.append((segment: segment, node: nodes.count - 1))
+                nodes[current].literals.append((segment: String(segment), node: nodes.count - 1))
                 current = nodes.count - 1
             }
         }
@@ -43,12 +47,14 @@ public struct Router<Handler: Sendable>: Sendable {
         handlers.append(handler)
         nodes[current].endpoints.append((method: method, handler: handlers.count - 1))
         nodes[current].template = template
+        nodes[current].parameterNames = Self.segments(of: template).filter { $0.hasPrefix("{") && $0.hasSuffix("}") }
+            .map { String($0.dropFirst().dropLast()) }
         routes.append((method: method, template: template))
     }
 
     /// The handler for `method` on `path` (raw, not percent-decoded); HEAD falls back to the GET handler.
     public func match(_ method: HTTPMethod, path: String) -> RouteMatch<Handler> {
-        var values: [String] = []
+        var values: [Substring] = []
         guard let node = find(Self.segments(of: path)[...], from: 0, values: &values) else { return .notFound }
         let endpoints = nodes[node].endpoints
         let template = nodes[node].template ?? path
@@ -61,17 +67,19 @@ public struct Router<Handler: Sendable>: Sendable {
             return .methodNotAllowed(allowed: allowed, template: template)
         }
         var parameters: [String: String] = [:]
-        for (name, value) in zip(parameterNames(of: template), values) {
-            parameters[name] = PercentDecoding.decode(value, plusAsSpace: false)
+        for (name, value) in zip(nodes[node].parameterNames, values) {
+            let text = String(value)
+            parameters[name] =
+                value.utf8.contains(UInt8(ascii: "%")) ? PercentDecoding.decode(text, plusAsSpace: false) : text
         }
         return .found(handlers[chosen.handler], parameters: parameters, template: template)
     }
 
     /// Depth-first search preferring literals; collects parameter values along the successful branch.
-    private func find(_ segments: ArraySlice<String>, from node: Int, values: inout [String]) -> Int? {
+    private func find(_ segments: ArraySlice<Substring>, from node: Int, values: inout [Substring]) -> Int? {
         guard let segment = segments.first else { return nodes[node].endpoints.isEmpty ? nil : node }
         let rest = segments.dropFirst()
-        if let literal = nodes[node].literals.first(where: { $0.segment == segment }),
+        if let literal = nodes[node].literals.first(where: { $0.segment.utf8.elementsEqual(segment.utf8) }),
             let found = find(rest, from: literal.node, values: &values)
         {
             return found
@@ -83,16 +91,11 @@ public struct Router<Handler: Sendable>: Sendable {
         return nil
     }
 
-    private func parameterNames(of template: String) -> [String] {
-        Self.segments(of: template).filter { $0.hasPrefix("{") && $0.hasSuffix("}") }.map {
-            String($0.dropFirst().dropLast())
-        }
-    }
-
     /// "/a/b" → ["a", "b"]; "/" → []; a trailing slash yields an empty last segment (which never matches).
-    private static func segments(of path: String) -> [String] {
+    /// Substrings of the path, so matching allocates no string per segment.
+    private static func segments(of path: String) -> [Substring] {
         guard path != "/" && !path.isEmpty else { return [] }
         let trimmed = path.hasPrefix("/") ? path.dropFirst() : Substring(path)
-        return trimmed.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        return trimmed.split(separator: "/", omittingEmptySubsequences: false)
     }
 }

@@ -1,0 +1,104 @@
+import HTTPCore
+import JSON
+
+/// Structure readers over `JSONReader` for the hot-path body decoders (predict, OIP infer): objects key by
+/// key, arrays element by element, unused values skipped, with a depth limit. Syntax errors become the
+/// 400 `invalid_json` every JSON route answers; decoders add their own schema errors.
+enum JSONBody {
+    /// Reads `{ "key": value, ... }`, handing each key (as a String) and the reader positioned at its value.
+    static func object(
+        _ reader: inout JSONReader, depth: Int,
+        _ body: (inout JSONReader, String) throws(HTTPResponseError) -> Void
+    ) throws(HTTPResponseError) {
+        try object(
+            &reader, depth: depth,
+            keyedBy: { (reader) throws(HTTPResponseError) -> String in
+                try syntax { () throws(JSONParseError) in try reader.parseString() }
+            }, body)
+    }
+
+    static func object<Key>(
+        _ reader: inout JSONReader, depth: Int, keyedBy readKey: (inout JSONReader) throws(HTTPResponseError) -> Key,
+        _ body: (inout JSONReader, Key) throws(HTTPResponseError) -> Void
+    ) throws(HTTPResponseError) {
+        try syntax { () throws(JSONParseError) in
+            guard depth <= reader.maxDepth else { throw reader.error("nesting deeper than \(reader.maxDepth) levels") }
+            reader.position += 1
+            reader.skipWhitespace()
+        }
+        if reader.current == UInt8(ascii: "}") {
+            reader.position += 1
+            return
+        }
+        while true {
+            try syntax { () throws(JSONParseError) in
+                reader.skipWhitespace()
+                guard reader.current == UInt8(ascii: "\"") else { throw reader.error("expected a string key") }
+            }
+            let key = try readKey(&reader)
+            try syntax { () throws(JSONParseError) in
+                reader.skipWhitespace()
+                guard reader.current == UInt8(ascii: ":") else {
+                    throw reader.error("expected ':' after an object key")
+                }
+                reader.position += 1
+                reader.skipWhitespace()
+                guard reader.current != nil else { throw reader.error("unexpected end of input") }
+            }
+            try body(&reader, key)
+            let done = try syntax { () throws(JSONParseError) -> Bool in
+                reader.skipWhitespace()
+                switch reader.current {
+                case UInt8(ascii: ","): reader.position += 1; return false
+                case UInt8(ascii: "}"): reader.position += 1; return true
+                default: throw reader.error("expected ',' or '}' in an object")
+                }
+            }
+            if done { return }
+        }
+    }
+
+    static func array(
+        _ reader: inout JSONReader, depth: Int, _ element: (inout JSONReader) throws(HTTPResponseError) -> Void
+    ) throws(HTTPResponseError) {
+        try syntax { () throws(JSONParseError) in
+            guard depth <= reader.maxDepth else { throw reader.error("nesting deeper than \(reader.maxDepth) levels") }
+            reader.position += 1
+            reader.skipWhitespace()
+        }
+        if reader.current == UInt8(ascii: "]") {
+            reader.position += 1
+            return
+        }
+        while true {
+            try syntax { () throws(JSONParseError) in
+                reader.skipWhitespace()
+                guard reader.current != nil else { throw reader.error("unexpected end of input") }
+            }
+            try element(&reader)
+            let done = try syntax { () throws(JSONParseError) -> Bool in
+                reader.skipWhitespace()
+                switch reader.current {
+                case UInt8(ascii: ","): reader.position += 1; return false
+                case UInt8(ascii: "]"): reader.position += 1; return true
+                default: throw reader.error("expected ',' or ']' in an array")
+                }
+            }
+            if done { return }
+        }
+    }
+
+    /// Reads and discards a value the request may carry but riskd does not use.
+    static func skip(_ reader: inout JSONReader, depth: Int) throws(HTTPResponseError) {
+        _ = try syntax { () throws(JSONParseError) in try reader.parseValue(depth: depth) }
+    }
+
+    /// Runs a reader step, turning a syntax error into the 400 `invalid_json` every JSON route answers.
+    static func syntax<T>(_ step: () throws(JSONParseError) -> T) throws(HTTPResponseError) -> T {
+        do {
+            return try step()
+        } catch {
+            throw HTTPResponseError(.badRequest, "invalid_json", "request body is not valid JSON: \(error)")
+        }
+    }
+}
