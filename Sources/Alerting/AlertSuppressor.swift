@@ -14,6 +14,10 @@ import Synchronization
 /// Cooldown and storm suppressions defer rather than drop: the caller hands the page to `deferPage`,
 /// and `takeDueDigests` releases each group's held pages as one digest as soon as that group may page
 /// again (at most `maxDeferred` pages are held; `deferredCount` says how many).
+///
+/// With a `SuppressionLedger` bound (`$ledger`), cooldowns, the storm window and held pages live in
+/// the ledger (the state store) and memory only mirrors them; after `requireLedger()`, digests are
+/// released only with a ledger bound, so replicas sharing one store never send a digest twice.
 public final class AlertSuppressor: Sendable {
     /// Grouping labels and the cooldown / storm limits.
     public struct Configuration: Sendable {
@@ -49,7 +53,11 @@ public final class AlertSuppressor: Sendable {
         var deferredGroup: [String: String] = [:]
     }
 
+    /// The ledger of the decision running on this task, if any.
+    @TaskLocal public static var ledger: (any SuppressionLedger)?
+
     public let configuration: Configuration
+    private let ledgerRequired = Atomic<Bool>(false)
     private let incidents: IncidentState?
     private let suppressed: MetricFamily<Counter>
     private let state = Mutex(State())
@@ -62,6 +70,11 @@ public final class AlertSuppressor: Sendable {
             labelNames: ["reason"])
     }
 
+    /// From now on digests are taken only from a bound ledger (the store is the truth).
+    public func requireLedger() {
+        ledgerRequired.store(true, ordering: .releasing)
+    }
+
     /// `cluster="a",service="b"` style text from the configured labels, in configured order.
     public func groupKey(labels: [String: String]) -> String {
         configuration.groupLabels.map { "\($0)=\"\(labels[$0] ?? "")\"" }.joined(separator: ",")
@@ -71,8 +84,14 @@ public final class AlertSuppressor: Sendable {
     public func evaluate(dedupKey: String, labels: [String: String], now: Double) -> Verdict {
         let group = groupKey(labels: labels)
         let inhibited = incidents?.isOpen(dedupKey: dedupKey) ?? false
+        let ledger = Self.ledger
+        let windowStart = now - configuration.windowSeconds
+        let stored = ledger.map { ($0.lastPage(group: group), $0.pageTimes(since: windowStart)) }
         let verdict: Verdict = state.withLock { state in
-            let windowStart = now - configuration.windowSeconds
+            if let stored {
+                state.lastPageByGroup[group] = stored.0
+                state.pageTimes = stored.1
+            }
             state.pageTimes.removeAll { $0 <= windowStart }
             let reason: Reason?
             if inhibited {
@@ -86,6 +105,7 @@ public final class AlertSuppressor: Sendable {
             }
             guard let reason else {
                 recordPage(group: group, now: now, in: &state)
+                ledger?.recordPage(group: group, at: now)
                 return .page(groupKey: group)
             }
             state.recent.append(SuppressionRecord(dedupKey: dedupKey, groupKey: group, reason: reason, at: now))
@@ -103,6 +123,7 @@ public final class AlertSuppressor: Sendable {
     @discardableResult
     public func deferPage(_ page: DeferredPage) -> Bool {
         let group = groupKey(labels: page.labels)
+        let accepted = Self.ledger.map { $0.hold(page, group: group, limit: max(0, configuration.maxDeferred)) }
         return state.withLock { state in
             if let held = state.deferredGroup[page.dedupKey],
                 let index = state.deferred[held]?.firstIndex(where: { $0.dedupKey == page.dedupKey })
@@ -112,7 +133,7 @@ public final class AlertSuppressor: Sendable {
                 state.deferred[held]?[index] = updated
                 return true
             }
-            guard state.deferredGroup.count < max(0, configuration.maxDeferred) else { return false }
+            guard accepted ?? (state.deferredGroup.count < max(0, configuration.maxDeferred)) else { return false }
             state.deferred[group, default: []].append(page)
             state.deferredGroup[page.dedupKey] = group
             return true
@@ -122,19 +143,25 @@ public final class AlertSuppressor: Sendable {
     /// Forgets a held page (its incident resolved or escalated on its own); returns whether one was held.
     @discardableResult
     public func cancelDeferred(dedupKey: String) -> Bool {
-        state.withLock { state in
+        let released = Self.ledger?.release(dedupKey: dedupKey)
+        let mirrored: Bool = state.withLock { state in
             guard let group = state.deferredGroup.removeValue(forKey: dedupKey) else { return false }
             state.deferred[group]?.removeAll { $0.dedupKey == dedupKey }
             if state.deferred[group]?.isEmpty == true { state.deferred[group] = nil }
             return true
         }
+        return released ?? mirrored
     }
 
     /// The digests of every group that may page at `now`, oldest held page first; each is recorded as a
     /// page sent (cooldown and storm window), and its pages are no longer held.
     public func takeDueDigests(now: Double) -> [GroupDigest] {
-        state.withLock { state in
-            let windowStart = now - configuration.windowSeconds
+        let ledger = Self.ledger
+        if ledger == nil, ledgerRequired.load(ordering: .acquiring) { return [] }
+        let windowStart = now - configuration.windowSeconds
+        let stored = ledger.map { ($0.lastPages(), $0.pageTimes(since: windowStart), $0.heldPages()) }
+        let digests: [GroupDigest] = state.withLock { state in
+            if let stored { adopt(lastPages: stored.0, pageTimes: stored.1, held: stored.2, in: &state) }
             state.pageTimes.removeAll { $0 <= windowStart }
             let groups = state.deferred.sorted { ($0.value.first?.heldSince ?? 0) < ($1.value.first?.heldSince ?? 0) }
             var digests: [GroupDigest] = []
@@ -148,6 +175,11 @@ public final class AlertSuppressor: Sendable {
             }
             return digests
         }
+        for digest in digests {
+            ledger?.recordPage(group: digest.groupKey, at: now)
+            for page in digest.pages { _ = ledger?.release(dedupKey: page.dedupKey) }
+        }
+        return digests
     }
 
     /// Undoes a page recorded at `at` for `groupKey` whose event could not be stored, and holds the
@@ -180,6 +212,19 @@ public final class AlertSuppressor: Sendable {
             "recent_suppressions": .array(recent.map(\.json)), "pages_in_window": .number(Double(pages)),
             "deferred": .array(deferred.prefix(max(0, configuration.maxRecent)).map(\.json)),
         ]
+    }
+
+    /// Replaces the memory with what the ledger holds.
+    private func adopt(lastPages: [String: Double], pageTimes: [Double], held: [DeferredPage], in state: inout State) {
+        state.lastPageByGroup = lastPages
+        state.pageTimes = pageTimes
+        state.deferred = [:]
+        state.deferredGroup = [:]
+        for page in held {
+            let group = groupKey(labels: page.labels)
+            state.deferred[group, default: []].append(page)
+            state.deferredGroup[page.dedupKey] = group
+        }
     }
 
     private func recordPage(group: String, now: Double, in state: inout State) {

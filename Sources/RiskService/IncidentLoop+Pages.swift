@@ -15,8 +15,11 @@ extension IncidentLoop {
         guard let pagerDuty else { return }
         let digests = suppressor.takeDueDigests(now: now)
         for (index, digest) in digests.enumerated() {
-            // A page held back whose incident was since forgotten (evicted, closed in PagerDuty) is not news.
-            let pages = digest.pages.filter { lifecycle.openTier(dedupKey: $0.dedupKey) != nil }
+            // A page held back whose incident was since forgotten (evicted, closed in PagerDuty) is not news
+            // (a ledger returns only pages of incidents open in the store, which may be another replica's).
+            let pages = digest.pages.filter {
+                AlertSuppressor.ledger != nil || lifecycle.openTier(dedupKey: $0.dedupKey) != nil
+            }
             var stored = 0
             do throws(OutboxError) {
                 while stored < pages.count {

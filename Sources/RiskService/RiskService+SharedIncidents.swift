@@ -9,12 +9,12 @@ import Storage
 enum OutboxSink {
     /// The transaction's enqueue, boxed because the transaction belongs to one thread.
     final class Target: @unchecked Sendable {
-        let transaction: IncidentTransaction
-        init(_ transaction: IncidentTransaction) { self.transaction = transaction }
+        let write: (OutboxEvent) throws(StorageError) -> Void
+        init(_ write: @escaping (OutboxEvent) throws(StorageError) -> Void) { self.write = write }
 
         func enqueue(_ event: OutboxEvent) throws(OutboxError) {
             do {
-                try transaction.enqueue(event)
+                try write(event)
             } catch {
                 throw .storage(error.description)
             }
@@ -49,18 +49,25 @@ extension RiskService {
                 }
                 let before = lifecycle.snapshot(dedupKey: key)
                 var failure: OutboxError?
-                OutboxSink.$current.withValue(OutboxSink.Target(transaction)) {
-                    do throws(OutboxError) {
-                        try incidentLoop.observe(
-                            model: model, version: version, entity: entity, labels: labels, assessment: assessment,
-                            predictionID: predictionID, now: Date().timeIntervalSince1970)
-                    } catch {
-                        failure = error
+                let now = Date().timeIntervalSince1970
+                // Suppression decides in this transaction too (cooldowns shared by replicas).
+                let ledger = StoreSuppressionLedger(
+                    transaction.suppression, configuration: incidentLoop.suppressor.configuration, now: now,
+                    locked: false)
+                AlertSuppressor.$ledger.withValue(ledger) {
+                    OutboxSink.$current.withValue(OutboxSink.Target(transaction.enqueue)) {
+                        do throws(OutboxError) {
+                            try incidentLoop.observe(
+                                model: model, version: version, entity: entity, labels: labels, assessment: assessment,
+                                predictionID: predictionID, now: now)
+                        } catch {
+                            failure = error
+                        }
                     }
                 }
-                if let failure {
+                if let failure = failure.map({ StorageError(.failed, $0.description) }) ?? ledger.failure {
                     lifecycle.restore(dedupKey: key, before)
-                    throw StorageError(.failed, failure.description)
+                    throw failure
                 }
                 let after = lifecycle.snapshot(dedupKey: key)
                 // Most assessments change nothing: then nothing is written (and SQLite syncs nothing).

@@ -35,6 +35,8 @@ public final class RiskService: Sendable {
     let observers: ObserverRegistry
     let incidentLoop: IncidentLoop
     private let maintenance = MaintenanceThread()
+    /// Once a second: digests of held pages, claimed from the state store.
+    private let digestTicker = MaintenanceThread()
     /// Recomputes drift and outcome aggregates for `/metrics` every `aggregationInterval` seconds.
     private let aggregation = MaintenanceThread()
     static let aggregationInterval = 2.0
@@ -103,6 +105,7 @@ public final class RiskService: Sendable {
             configuration: configuration, policy: policy, metrics: metrics,
             logger: logger.child(label: "riskd.alerting"))
         storeDelivery = StoreOutboxDelivery(store: store, borrowingFrom: incidentLoop.outbox)
+        incidentLoop.suppressor.requireLedger()
         DriftMetrics.register(on: metrics) { observers.all().map(\.drift) }
         OutcomeMetrics.register(on: metrics) { observers.all().map(\.outcomes) }
     }
@@ -118,6 +121,7 @@ public final class RiskService: Sendable {
         storeDelivery.start()
         registry.startWatching()
         maintenance.start(interval: 60) { [weak self] in self?.maintain() }
+        digestTicker.start(interval: 1) { [weak self] in self?.sendStoredDigests(now: Date().timeIntervalSince1970) }
         aggregation.start(interval: Self.aggregationInterval) { [weak self] in
             self?.observers.refreshAggregates(now: Date().timeIntervalSince1970)
         }
@@ -155,6 +159,7 @@ public final class RiskService: Sendable {
         server?.shutdown(gracePeriod: configuration.gracePeriod)
         registry.stopWatching()
         maintenance.stop()
+        digestTicker.stop()
         aggregation.stop()
         workers.stop()
         analytics.stop()

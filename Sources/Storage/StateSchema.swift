@@ -24,7 +24,16 @@ enum StateSchema {
                 not_before \(real) NOT NULL DEFAULT 0, attempts INTEGER NOT NULL DEFAULT 0,
                 lease_until \(real) NOT NULL DEFAULT 0);
             CREATE INDEX outbox_key ON outbox (event_key, seq);
+            """,
             """
+            CREATE TABLE suppression_lock (id INTEGER PRIMARY KEY);
+            INSERT INTO suppression_lock (id) VALUES (1);
+            CREATE TABLE suppression_groups (group_key TEXT PRIMARY KEY, last_page \(real) NOT NULL);
+            CREATE TABLE suppression_pages (group_key TEXT NOT NULL, paged_at \(real) NOT NULL);
+            CREATE INDEX suppression_pages_at ON suppression_pages (paged_at);
+            CREATE TABLE suppression_held (dedup_key TEXT PRIMARY KEY, group_key TEXT NOT NULL,
+                held_since \(real) NOT NULL, page TEXT NOT NULL);
+            """,
         ]
     }
 

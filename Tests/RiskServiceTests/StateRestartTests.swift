@@ -33,20 +33,22 @@ import Testing
         return repository
     }
 
-    /// A data directory with PagerDuty's key and webhook secret and a policy that resolves at once, and
-    /// the environment of a riskd using it with `stateURL` (default: SQLite inside it).
+    static let immediatePolicy =
+        #"{"suppression": {"cooldown_seconds": 0, "max_pages_per_window": 1000}, "pagerduty": {"hold_seconds": 0}}"#
+
+    /// A data directory with PagerDuty's key and webhook secret and a policy (default: one that pages
+    /// and resolves at once), and the environment of a riskd using it with `stateURL` (default: SQLite
+    /// inside it).
     static func setup(
-        pagerDuty: FakeUpstream, repository: TemporaryModelRepository? = nil, stateURL: String? = nil
+        pagerDuty: FakeUpstream, repository: TemporaryModelRepository? = nil, stateURL: String? = nil,
+        policy: String = immediatePolicy
     ) throws -> Setup {
         let repository = try repository ?? Self.repository()
         let data = NSTemporaryDirectory() + "riskd-restart-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
         try Data("routing-key-0123456789abcdef".utf8).write(to: URL(fileURLWithPath: data + "/pd-key"))
         try Data("\(secret)\n".utf8).write(to: URL(fileURLWithPath: data + "/secrets"))
-        try Data(
-            #"{"suppression": {"cooldown_seconds": 0, "max_pages_per_window": 1000}, "pagerduty": {"hold_seconds": 0}}"#
-                .utf8
-        ).write(to: URL(fileURLWithPath: data + "/policy.json"))
+        try Data(policy.utf8).write(to: URL(fileURLWithPath: data + "/policy.json"))
         return Setup(
             repository: repository, data: data,
             environment: [
