@@ -85,7 +85,8 @@ declare -A url rss
 if [ "$skip_riskd" -eq 0 ]; then
     if command -v swiftlock >/dev/null; then (cd "$repo" && swiftlock swift build -c release --product riskd); else (cd "$repo" && swift build -c release --product riskd); fi
     RISKD_HOST=127.0.0.1 RISKD_PORT=$PORT_RISKD RISKD_MODELS_DIR="$models_dir" RISKD_DATA_DIR="$work/riskd-data" \
-        RISKD_LOG_LEVEL=error "$repo/.build/release/riskd" serve 2>"$work/riskd.log" &
+        RISKD_LOG_LEVEL=error RISKD_MAX_OUTCOMES_PER_REQUEST=10000 "$repo/.build/release/riskd" serve \
+        2>"$work/riskd.log" &
     pids+=($!); riskd_pid=$!
     wait_http "http://127.0.0.1:$PORT_RISKD/readyz" 30
     url[riskd]="http://127.0.0.1:$PORT_RISKD/v1/models/$MODEL/predict"
