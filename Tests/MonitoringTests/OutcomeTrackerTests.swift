@@ -121,6 +121,22 @@ import Testing
         #expect(outcomes.recordOutcome(entity: "old", from: 0, to: 1_000, label: 1, source: .api, now: 300) == 0)
         #expect(outcomes.recordOutcome(entity: "new", from: 0, to: 1_000, label: 1, source: .api, now: 300) == 100)
     }
+
+    /// One hot entity filling the whole ring (every eviction drops its oldest slot) keeps exactly the
+    /// predictions still in the ring, interleaved with another entity, through many queue compactions.
+    @Test func aHotEntityEvictsOldestFirstThroughTheQueue() {
+        let outcomes = OutcomeTracker(
+            model: "disk", version: "3", tiers: [TierThreshold(name: "l1", risk: 0.5)], capacity: 500, shards: 1)
+        for index in 0..<20_000 {
+            outcomes.recordPrediction(
+                id: "p\(index)", entity: index % 10 == 0 ? "cold" : "hot", risk: 0.6, tier: "l1",
+                time: Double(index))
+        }
+        // The ring keeps predictions 19,500..<20,000: 450 of "hot", 50 of "cold"; older windows label nothing.
+        #expect(outcomes.recordOutcome(entity: "hot", from: 0, to: 19_499, label: 1, source: .api, now: 20_000) == 0)
+        #expect(outcomes.recordOutcome(entity: "hot", from: 0, to: 30_000, label: 1, source: .api, now: 20_000) == 450)
+        #expect(outcomes.recordOutcome(entity: "cold", from: 0, to: 30_000, label: 0, source: .api, now: 20_000) == 50)
+    }
 }
 
 @Suite struct OutcomeRefreshTests {

@@ -66,8 +66,8 @@ public final class OutcomeTracker: OutcomeJoin {
         var slots: [Entry?]
         /// Slot by `key(id)`; a hit is confirmed against the entry's id.
         var slotByID: [UInt64: Int] = [:]
-        /// Slots per entity; may hold stale slots (checked on use, compacted as lists grow).
-        var slotsByEntity: [String: [Int]] = [:]
+        /// Slots per entity, oldest first; may hold stale slots (checked on use, compacted as lists grow).
+        var slotsByEntity: [String: EntitySlots] = [:]
         var next = 0
         var outcomesBySource: [OutcomeSource: Int] = [:]
 
@@ -79,7 +79,7 @@ public final class OutcomeTracker: OutcomeJoin {
                 if slotByID[evictedKey] == slot { slotByID[evictedKey] = nil }
                 if slotsByEntity[evicted.prediction.entity]?.first == slot {
                     slotsByEntity[evicted.prediction.entity]?.removeFirst()
-                    if slotsByEntity[evicted.prediction.entity]?.isEmpty == true {
+                    if slotsByEntity[evicted.prediction.entity]?.live.isEmpty == true {
                         slotsByEntity[evicted.prediction.entity] = nil
                     }
                 }
@@ -87,8 +87,8 @@ public final class OutcomeTracker: OutcomeJoin {
             slots[slot] = Entry(prediction: prediction, sequence: sequence, label: nil)
             slotByID[key] = slot
             if !prediction.entity.isEmpty {
-                slotsByEntity[prediction.entity, default: []].append(slot)
-                if let count = slotsByEntity[prediction.entity]?.count, count >= 64, count & (count - 1) == 0 {
+                slotsByEntity[prediction.entity, default: EntitySlots()].append(slot)
+                if let count = slotsByEntity[prediction.entity]?.live.count, count >= 64, count & (count - 1) == 0 {
                     compact(prediction.entity)
                 }
             }
@@ -103,9 +103,34 @@ public final class OutcomeTracker: OutcomeJoin {
         /// Drops slots that no longer hold `entity` (evicted out of order, or replaced).
         mutating func compact(_ entity: String) {
             var seen = Set<Int>()
-            slotsByEntity[entity] = slotsByEntity[entity]?.filter { slot in
+            slotsByEntity[entity]?.keep { slot in
                 slots[slot]?.prediction.entity == entity && seen.insert(slot).inserted
             }
+        }
+    }
+
+    /// One entity's slots, oldest first, as a queue: the oldest leaves by moving `head`, not by shifting
+    /// the array, so a hot entity with thousands of remembered predictions costs O(1) per eviction.
+    struct EntitySlots: Sendable {
+        private var slots: [Int] = []
+        private var head = 0
+
+        var live: ArraySlice<Int> { slots[head...] }
+        var first: Int? { head < slots.count ? slots[head] : nil }
+
+        mutating func append(_ slot: Int) { slots.append(slot) }
+
+        mutating func removeFirst() {
+            head += 1
+            if head >= 64, head * 2 >= slots.count {
+                slots.removeFirst(head)
+                head = 0
+            }
+        }
+
+        mutating func keep(where isKept: (Int) -> Bool) {
+            slots = live.filter(isKept)
+            head = 0
         }
     }
 
@@ -197,7 +222,7 @@ public final class OutcomeTracker: OutcomeJoin {
         for shard in shards {
             total += shard.state.withLock { state in
                 var labeled = 0
-                for slot in state.slotsByEntity[entity] ?? [] {
+                for slot in state.slotsByEntity[entity]?.live ?? [] {
                     guard var entry = state.slots[slot], entry.prediction.entity == entity, entry.label == nil,
                         entry.time >= from, entry.time <= to, now - entry.time <= ttlSeconds
                     else { continue }
