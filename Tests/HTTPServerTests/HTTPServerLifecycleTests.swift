@@ -90,10 +90,8 @@ import Testing
     }
 
     @Test func expositionPassesPromtool() throws {
-        guard let promtool = Promtool.path else {
-            print("SKIPPED expositionPassesPromtool: promtool is not installed")
-            return
-        }
+        let promtool = try #require(
+            Promtool.path, "promtool (Debian package prometheus) is needed; make deps installs it")
         let server = try TestServer()
         _ = try httpRequest(port: server.port, "GET", "/items/1")
         _ = try httpRequest(port: server.port, "POST", "/livez")
