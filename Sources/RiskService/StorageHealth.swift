@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 import Metrics
 import Synchronization
+import SystemIO
 
 /// Whether durable writes (the outbox) currently work. A failed write fails its request with 503
 /// `storage_unavailable`, is counted in `riskd_storage_write_failures_total{store}`, and turns
@@ -34,14 +35,8 @@ final class StorageHealth: Sendable {
     func probe(directory: String) {
         guard currentProblem != nil else { return }
         let path = directory + "/.write-probe"
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else { return }
-        defer {
-            close(descriptor)
-            unlink(path)
-        }
-        let block = [UInt8](repeating: 0, count: 4096)
-        let written = block.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
-        if written == block.count, fsync(descriptor) == 0 { succeeded() }
+        guard (try? DurableFile.replace(path, with: [UInt8](repeating: 0, count: 4096))) != nil else { return }
+        unlink(path)
+        succeeded()
     }
 }
