@@ -3,24 +3,9 @@
 public enum PercentDecoding {
     public static func decode(_ text: String, plusAsSpace: Bool) -> String {
         let bytes = Array(text.utf8)
-        guard bytes.contains(UInt8(ascii: "%")) || (plusAsSpace && bytes.contains(UInt8(ascii: "+"))) else {
-            return text
-        }
-        var output: [UInt8] = []
-        output.reserveCapacity(bytes.count)
-        var index = 0
-        while index < bytes.count {
-            let byte = bytes[index]
-            if byte == UInt8(ascii: "%"), index + 2 < bytes.count,
-                let high = ASCII.hexValue(bytes[index + 1]), let low = ASCII.hexValue(bytes[index + 2])
-            {
-                output.append(high << 4 | low)
-                index += 3
-            } else {
-                output.append(plusAsSpace && byte == UInt8(ascii: "+") ? ASCII.space : byte)
-                index += 1
-            }
-        }
+        guard bytes.contains(UInt8(ascii: "%")) || (plusAsSpace && bytes.contains(UInt8(ascii: "+"))),
+            let output = unescape(bytes, plusAsSpace: plusAsSpace, strict: false)
+        else { return text }
         return String(decoding: output, as: UTF8.self)
     }
 
@@ -28,21 +13,30 @@ public enum PercentDecoding {
     static func decodeStrictly(_ text: String) -> String? {
         let bytes = Array(text.utf8)
         guard bytes.contains(UInt8(ascii: "%")) else { return text }
+        return unescape(bytes, plusAsSpace: false, strict: true).flatMap { String(validating: $0, as: UTF8.self) }
+    }
+
+    /// Replaces each `%XX` with its byte (and `+` with a space when asked). A malformed escape is kept
+    /// literally, or makes the result nil when `strict`.
+    private static func unescape(_ bytes: [UInt8], plusAsSpace: Bool, strict: Bool) -> [UInt8]? {
         var output: [UInt8] = []
         output.reserveCapacity(bytes.count)
         var index = 0
         while index < bytes.count {
-            guard bytes[index] == UInt8(ascii: "%") else {
-                output.append(bytes[index])
-                index += 1
-                continue
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "%") {
+                if index + 2 < bytes.count, let high = ASCII.hexValue(bytes[index + 1]),
+                    let low = ASCII.hexValue(bytes[index + 2])
+                {
+                    output.append(high << 4 | low)
+                    index += 3
+                    continue
+                }
+                if strict { return nil }
             }
-            guard index + 2 < bytes.count,
-                let high = ASCII.hexValue(bytes[index + 1]), let low = ASCII.hexValue(bytes[index + 2])
-            else { return nil }
-            output.append(high << 4 | low)
-            index += 3
+            output.append(plusAsSpace && byte == UInt8(ascii: "+") ? ASCII.space : byte)
+            index += 1
         }
-        return String(validating: output, as: UTF8.self)
+        return output
     }
 }
