@@ -21,15 +21,7 @@ enum JSONBody {
         _ reader: inout JSONReader, depth: Int, keyedBy readKey: (inout JSONReader) throws(HTTPResponseError) -> Key,
         _ body: (inout JSONReader, Key) throws(HTTPResponseError) -> Void
     ) throws(HTTPResponseError) {
-        try syntax { () throws(JSONParseError) in
-            guard depth <= reader.maxDepth else { throw reader.error("nesting deeper than \(reader.maxDepth) levels") }
-            reader.position += 1
-            reader.skipWhitespace()
-        }
-        if reader.current == UInt8(ascii: "}") {
-            reader.position += 1
-            return
-        }
+        if try enter(&reader, depth: depth, closing: UInt8(ascii: "}")) { return }
         while true {
             try syntax { () throws(JSONParseError) in
                 reader.skipWhitespace()
@@ -46,45 +38,53 @@ enum JSONBody {
                 guard reader.current != nil else { throw reader.error("unexpected end of input") }
             }
             try body(&reader, key)
-            let done = try syntax { () throws(JSONParseError) -> Bool in
-                reader.skipWhitespace()
-                switch reader.current {
-                case UInt8(ascii: ","): reader.position += 1; return false
-                case UInt8(ascii: "}"): reader.position += 1; return true
-                default: throw reader.error("expected ',' or '}' in an object")
-                }
-            }
-            if done { return }
+            if try next(&reader, closing: UInt8(ascii: "}"), in: "an object") { return }
         }
     }
 
     static func array(
         _ reader: inout JSONReader, depth: Int, _ element: (inout JSONReader) throws(HTTPResponseError) -> Void
     ) throws(HTTPResponseError) {
-        try syntax { () throws(JSONParseError) in
-            guard depth <= reader.maxDepth else { throw reader.error("nesting deeper than \(reader.maxDepth) levels") }
-            reader.position += 1
-            reader.skipWhitespace()
-        }
-        if reader.current == UInt8(ascii: "]") {
-            reader.position += 1
-            return
-        }
+        if try enter(&reader, depth: depth, closing: UInt8(ascii: "]")) { return }
         while true {
             try syntax { () throws(JSONParseError) in
                 reader.skipWhitespace()
                 guard reader.current != nil else { throw reader.error("unexpected end of input") }
             }
             try element(&reader)
-            let done = try syntax { () throws(JSONParseError) -> Bool in
-                reader.skipWhitespace()
-                switch reader.current {
-                case UInt8(ascii: ","): reader.position += 1; return false
-                case UInt8(ascii: "]"): reader.position += 1; return true
-                default: throw reader.error("expected ',' or ']' in an array")
-                }
+            if try next(&reader, closing: UInt8(ascii: "]"), in: "an array") { return }
+        }
+    }
+
+    /// Steps over the opening bracket (within the depth limit); true when the container is empty.
+    private static func enter(_ reader: inout JSONReader, depth: Int, closing: UInt8) throws(HTTPResponseError) -> Bool
+    {
+        try syntax { () throws(JSONParseError) -> Bool in
+            guard depth <= reader.maxDepth else { throw reader.error("nesting deeper than \(reader.maxDepth) levels") }
+            reader.position += 1
+            reader.skipWhitespace()
+            guard reader.current == closing else { return false }
+            reader.position += 1
+            return true
+        }
+    }
+
+    /// Steps over the ',' between members or the closing bracket; true when the container ended.
+    private static func next(_ reader: inout JSONReader, closing: UInt8, in container: String) throws(HTTPResponseError)
+        -> Bool
+    {
+        try syntax { () throws(JSONParseError) -> Bool in
+            reader.skipWhitespace()
+            switch reader.current {
+            case UInt8(ascii: ","):
+                reader.position += 1
+                return false
+            case closing:
+                reader.position += 1
+                return true
+            default:
+                throw reader.error("expected ',' or '\(Character(Unicode.Scalar(closing)))' in \(container)")
             }
-            if done { return }
         }
     }
 
