@@ -45,8 +45,7 @@ extension RiskService {
     @discardableResult
     func replay(_ entity: String) throws -> Bool {
         guard let stored = try store.telemetry(entity: entity) else { return false }
-        let points = stored.points.map { MetricPoint(metric: $0.metric, timestamp: $0.timestamp, value: $0.value) }
-        _ = try? entities.ingest(entity: entity, points: points, labels: stored.labels)
+        _ = try? entities.ingest(entity: entity, points: stored.points, labels: stored.labels)
         return true
     }
 
@@ -74,7 +73,7 @@ extension RiskService {
         try storing { () throws(StorageError) in
             try store.appendTelemetry(
                 entity: entity,
-                points: points.map { MetricPoint(metric: $0.metric, timestamp: $0.timestamp, value: $0.value) },
+                points: points,
                 labels: batch.labels, retention: retention, maxPointsPerSeries: entities.limits.maxPointsPerSeries)
         }
     }
