@@ -44,9 +44,9 @@ import Testing
             .contains { FileManager.default.isExecutableFile(atPath: "\($0)/\(name)") }
     }
 
-    /// `kustomize build deploy/kubernetes` as JSON documents (YAML converted by python3-yaml).
-    static func renderedManifests() throws -> [JSONValue] {
-        let directory = repositoryRoot + "/deploy/kubernetes"
+    /// `kustomize build <layout>` (default `deploy/kubernetes`) as JSON documents (YAML converted by python3-yaml).
+    static func renderedManifests(_ layout: String = "deploy/kubernetes") throws -> [JSONValue] {
+        let directory = repositoryRoot + "/" + layout
         let render: [String]
         if onPath("kustomize") {
             render = ["kustomize", "build", directory]
@@ -93,10 +93,35 @@ import Testing
         }
     }
 
-    @Test func shippedManifestsStartRiskdAndItBecomesReady() throws {
-        let documents = try Self.renderedManifests()
-        let deployment = try #require(documents.first { $0["kind"] == "Deployment" })
-        let pod = try #require(deployment["spec"]?["template"]?["spec"])
+    @Test(arguments: [("deploy/kubernetes", "Deployment"), ("deploy/overlays/single-node", "StatefulSet")])
+    func shippedManifestsStartRiskdAndItBecomesReady(layout: String, workloadKind: String) throws {
+        try Self.startPod(of: layout, workloadKind: workloadKind)
+    }
+
+    /// The PostgreSQL layout: the Deployment takes `RISKD_STATE_URL` and `PGPASSWORD` from the
+    /// `riskd-state` Secret. The Secret's URL names the cluster's database, so the test points the
+    /// rendered variable at a real local PostgreSQL and checks the rest of the configuration starts on it.
+    @Test func postgresOverlayStartsRiskdOnASharedStore() throws {
+        let database = try TestPostgres.freshDatabaseURL()
+        try Self.startPod(
+            of: "deploy/overlays/postgres", workloadKind: "Deployment",
+            replacing: ["RISKD_STATE_URL": database]
+        ) { log in
+            #expect(log.contains("postgres://"), "riskd reports the shared store it restored from: \(log)")
+        }
+    }
+
+    /// Renders `layout`, writes every mounted ConfigMap and Secret below a temporary root (a volume claim
+    /// becomes an empty directory), starts riskd with the workload's args and env (`replacing` overrides
+    /// rendered variables that name cluster services) and expects /readyz 200 and the Secret's tokens.
+    static func startPod(
+        of layout: String, workloadKind: String, replacing overrides: [String: String] = [:],
+        checkLog: (String) -> Void = { _ in }
+    ) throws {
+        let documents = try renderedManifests(layout)
+        let workload = try #require(documents.first { $0["kind"]?.stringValue == workloadKind }, "\(workloadKind)")
+        let claims = workload["spec"]?["volumeClaimTemplates"]?.arrayValue ?? []
+        let pod = try #require(workload["spec"]?["template"]?["spec"])
         let container = try #require(pod["containers"]?.arrayValue?.first)
         #expect(container["command"] == nil, "the image's ENTRYPOINT runs riskd")
         let root = NSTemporaryDirectory() + "riskd-pod-" + UUID().uuidString
@@ -105,19 +130,35 @@ import Testing
         let mounts = container["volumeMounts"]?.arrayValue ?? []
         let volumes = pod["volumes"]?.arrayValue ?? []
         for mount in mounts {
+            let path = root + (mount["mountPath"]?.stringValue ?? "")
+            if claims.contains(where: { $0["metadata"]?["name"] == mount["name"] }) {
+                try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+                continue
+            }
             let volume = try #require(volumes.first { $0["name"] == mount["name"] }, "volume \(mount)")
-            try Self.materialize(volume, from: documents, into: root + (mount["mountPath"]?.stringValue ?? ""))
+            try materialize(volume, from: documents, into: path)
         }
 
         var environment: [String: String] = [:]
         for source in container["envFrom"]?.arrayValue ?? [] {
             let name = try #require(source["configMapRef"]?["name"]?.stringValue, "only configMapRef envFrom")
-            let configMap = try #require(Self.resource(documents, kind: "ConfigMap", name: name))
+            let configMap = try #require(resource(documents, kind: "ConfigMap", name: name))
             for (key, value) in configMap["data"]?.objectValue ?? [:] { environment[key] = value.stringValue }
         }
         for variable in container["env"]?.arrayValue ?? [] {
             let name = try #require(variable["name"]?.stringValue)
-            environment[name] = try #require(variable["value"]?.stringValue, "env \(name) needs a plain value")
+            if let reference = variable["valueFrom"]?["secretKeyRef"] {
+                let secretName = try #require(reference["name"]?.stringValue)
+                let secret = try #require(resource(documents, kind: "Secret", name: secretName), "Secret \(secretName)")
+                let key = try #require(reference["key"]?.stringValue)
+                environment[name] = try #require(secret["stringData"]?[key]?.stringValue, "\(secretName).\(key)")
+            } else {
+                environment[name] = try #require(variable["value"]?.stringValue, "env \(name) needs a value")
+            }
+        }
+        for (name, value) in overrides {
+            #expect(environment[name] != nil, "\(name) is set by the rendered configuration")
+            environment[name] = value
         }
         // Paths inside mounted volumes move under the temporary root; the models are the image's copy of
         // the repository's models/ (Dockerfile: COPY models /opt/riskd/models).
@@ -125,10 +166,10 @@ import Testing
         for (key, value) in environment where mountPaths.contains(where: { value.hasPrefix($0) }) {
             environment[key] = root + value
         }
-        let dockerfile = try String(contentsOfFile: Self.repositoryRoot + "/Dockerfile", encoding: .utf8)
+        let dockerfile = try String(contentsOfFile: repositoryRoot + "/Dockerfile", encoding: .utf8)
         let modelsInImage = try #require(environment["RISKD_MODELS_DIR"])
         #expect(dockerfile.contains(" models \(modelsInImage)\n"))
-        environment["RISKD_MODELS_DIR"] = Self.repositoryRoot + "/models"
+        environment["RISKD_MODELS_DIR"] = repositoryRoot + "/models"
         environment["RISKD_HOST"] = "127.0.0.1"
         environment["RISKD_PORT"] = "0"
         #expect(environment["RISKD_TOKENS_FILE"]?.hasPrefix(root) == true)
@@ -148,6 +189,7 @@ import Testing
         #expect(try httpRequest(port: riskd.port, "GET", "/v1/models", headers: reader).status == 200)
         #expect(try httpRequest(port: riskd.port, "GET", "/v1/models").status == 401)
         #expect(!riskd.log.contains(#""level":"error""#), "\(riskd.log)")
+        checkLog(riskd.log)
     }
 
     /// preStop is an exec sleep (runs on any Kubernetes version; `preStop.sleep` needs >= 1.30), and the
