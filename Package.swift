@@ -38,6 +38,8 @@ let package = Package(
         .target(name: "Metrics"),
         .target(name: "Inference", dependencies: ["JSON"]),
         .target(name: "Features"),
+        // The model manifest and its one parser, shared by the server (Registry, Monitoring) and the CLI.
+        .target(name: "ModelSpec", dependencies: ["JSON", "Features", "Inference"]),
 
         // Platform and integration layers.
         .target(name: "HTTPServer", dependencies: ["HTTPCore", "CLinux", "Log", "Metrics"]),
@@ -47,18 +49,20 @@ let package = Package(
         .target(name: "Crypto", dependencies: ["CCrypto"]),
         .target(
             name: "Registry",
-            dependencies: ["Inference", "Features", "Crypto", "JSON", "Log", "Metrics", "TimeFormat", "SystemIO"]),
-        .target(name: "Monitoring", dependencies: ["JSON", "Metrics", "SystemIO"]),
+            dependencies: [
+                "Inference", "ModelSpec", "Crypto", "JSON", "Log", "Metrics", "TimeFormat", "SystemIO",
+            ]),
+        .target(name: "Monitoring", dependencies: ["JSON", "Metrics", "SystemIO", "ModelSpec"]),
         .target(name: "Outbound", dependencies: ["CCurl", "Log"]),
         // Pure domain: scoring a batch, calibration, tiers and fallback; no HTTP types.
-        .target(name: "RiskCore", dependencies: ["Registry", "Inference", "JSON"]),
+        .target(name: "RiskCore", dependencies: ["Registry", "ModelSpec", "Inference", "JSON"]),
         .target(
             name: "Alerting", dependencies: ["Outbound", "Crypto", "JSON", "Log", "Metrics", "Storage", "SystemIO"]),
         .target(
             name: "RiskService",
             dependencies: [
                 "HTTPServer", "HTTPCore", "HTTPRouting", "JSON", "Registry", "RiskCore", "Features", "Inference",
-                "Monitoring", "Alerting", "Storage", "SystemIO", "Crypto", "Log", "Metrics", "TimeFormat",
+                "Monitoring", "Alerting", "Storage", "SystemIO", "Crypto", "Log", "Metrics", "TimeFormat", "ModelSpec",
             ],
             plugins: ["EmbedOpenAPI"]),
         // Build tool: openapi.yaml at the root becomes Swift source in RiskService (served at /openapi.yaml).
@@ -75,19 +79,21 @@ let package = Package(
         .testTarget(name: "LogTests", dependencies: ["Log"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics"]),
         .testTarget(name: "InferenceTests", dependencies: ["Inference", "JSON"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "ModelSpecTests", dependencies: ["ModelSpec", "JSON", "Inference", "Features"]),
         .testTarget(name: "FeaturesTests", dependencies: ["Features"], resources: [.copy("Fixtures")]),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "HTTPRouting", "RiskdTesting"]),
         .testTarget(name: "HTTPRoutingTests", dependencies: ["HTTPRouting", "HTTPCore"]),
         .testTarget(name: "CryptoTests", dependencies: ["Crypto"]),
         .testTarget(name: "SystemIOTests", dependencies: ["SystemIO"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "Features", "RiskdTesting"]),
-        .testTarget(name: "RegistryTests", dependencies: ["Registry", "RiskdTesting"]),
-        .testTarget(name: "MonitoringTests", dependencies: ["Monitoring"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "RegistryTests", dependencies: ["Registry", "ModelSpec", "RiskdTesting"]),
+        .testTarget(
+            name: "MonitoringTests", dependencies: ["Monitoring", "ModelSpec"], resources: [.copy("Fixtures")]),
         .testTarget(name: "OutboundTests", dependencies: ["Outbound", "RiskdTesting"]),
         .testTarget(name: "RiskCoreTests", dependencies: ["RiskCore", "Registry", "RiskdTesting", "Log", "Metrics"]),
         .testTarget(name: "AlertingTests", dependencies: ["Alerting", "Storage", "RiskdTesting"]),
         .testTarget(
-            name: "RiskServiceTests", dependencies: ["RiskService", "RiskdTesting", "Crypto"],
+            name: "RiskServiceTests", dependencies: ["RiskService", "RiskdTesting", "Crypto", "ModelSpec"],
             resources: [.copy("Fixtures")]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,4 +1,5 @@
 import JSON
+import ModelSpec
 
 /// Which versions of a model play which part (`aliases.json` next to the version directories).
 ///

@@ -1,4 +1,5 @@
 import Dispatch
+import ModelSpec
 import Synchronization
 
 /// The outcome of one reload, for the admin endpoint and the logs.

@@ -1,4 +1,5 @@
 import Foundation
+import ModelSpec
 import SystemIO
 
 /// The on-disk layout operators know from TensorFlow Serving and Triton:

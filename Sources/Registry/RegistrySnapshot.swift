@@ -1,3 +1,5 @@
+import ModelSpec
+
 /// The lifecycle state of one model version, as reported at `GET /v1/models/{name}`.
 public enum VersionState: String, Sendable {
     case loading

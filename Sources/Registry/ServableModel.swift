@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import Inference
+import ModelSpec
 
 /// One loaded, verified model version: the compiled artifact, its manifest, and the calibration
 /// precomputed from it. Immutable, so a request that picked it up keeps using it even if the registry

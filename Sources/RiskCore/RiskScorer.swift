@@ -1,4 +1,5 @@
 import Inference
+import ModelSpec
 import Registry
 
 /// Turns feature rows into `RiskAssessment`s with one model version: predict (one engine call for the

@@ -1,5 +1,5 @@
 import JSON
-import Registry
+import ModelSpec
 
 /// Where a risk goes: nobody, the first-line on-call (L1), or straight to the experts (L3).
 public enum EscalationTier: String, Sendable, Comparable, CaseIterable {
@@ -44,18 +44,9 @@ public struct TierPolicy: Sendable, Equatable {
         return risk >= l1Risk ? .l1 : .none
     }
 
-    /// `{"l1": {"risk": 0.3}, "l3": {"lower": 0.6}}` — the shape of the manifest and the policy file.
+    /// The policy file's `tiers` (same shape as the manifest's, read by the manifest's parser) over `defaults`.
     public init(parsing object: JSONObject, at path: String, defaults: TierPolicy) throws(JSONDecodingError) {
-        self = defaults
-        if let l1 = try object.optional("l1")?.object(at: path + ".l1") {
-            l1Risk = try l1.require("risk", at: path + ".l1").double(at: path + ".l1.risk")
-        }
-        if let l3 = try object.optional("l3")?.object(at: path + ".l3") {
-            l3Lower = try l3.require("lower", at: path + ".l3").double(at: path + ".l3.lower")
-        }
-        guard (0...1).contains(l1Risk), (0...1).contains(l3Lower) else {
-            throw JSONDecodingError(path: path, message: "thresholds must be within 0...1")
-        }
+        self = defaults.overridden(by: try ModelManifest.TierThresholds(parsing: object, at: path))
     }
 
     public var json: JSONValue {

@@ -1,4 +1,5 @@
 import Metrics
+import ModelSpec
 import Monitoring
 import Registry
 import RiskCore
@@ -22,11 +23,10 @@ struct VersionObservers: Sendable {
         self.retraining = RetrainingTrigger(policy: Self.policy(retraining, model.manifest.drift))
         predictions = PredictionCounters(model: model.name, family: family)
         let reference = model.manifest.reference
-        var features: [String: ReferenceDistribution] = [:]
-        for (name, distribution) in reference?.features ?? [:] { features[name] = Self.convert(distribution) }
         drift = DriftMonitor(
-            model: model.name, version: String(model.version), featureNames: model.featureNames, features: features,
-            score: reference?.score.map(Self.convert))
+            model: model.name, version: String(model.version), featureNames: model.featureNames,
+            features: reference?.features ?? [:],
+            score: reference?.score)
         outcomes = OutcomeTracker(
             model: model.name, version: String(model.version),
             tiers: [TierThreshold(name: "L1", risk: policy.l1Risk), TierThreshold(name: "L3", risk: policy.l3Lower)])
@@ -38,22 +38,7 @@ struct VersionObservers: Sendable {
     {
         guard let drift else { return base }
         return base.calibrated(
-            featureThresholds: drift.features.mapValues {
-                RetrainingTriggerPolicy.FeatureThresholds(psi: $0.psi, meanShiftPercent: $0.meanShiftPercent)
-            }, minSamples: drift.minSamples)
-    }
-
-    /// The manifest's binned reference, with mean and spread derived from the bins when not recorded.
-    static func convert(_ distribution: ModelManifest.Distribution) -> ReferenceDistribution {
-        let centers = zip(distribution.edges, distribution.edges.dropFirst()).map { ($0 + $1) / 2 }
-        let total = max(distribution.proportions.reduce(0, +), .leastNonzeroMagnitude)
-        let mean =
-            distribution.mean ?? zip(centers, distribution.proportions).map { $0 * $1 }.reduce(0, +) / total
-        let variance =
-            zip(centers, distribution.proportions).map { ($0 - mean) * ($0 - mean) * $1 }.reduce(0, +) / total
-        return ReferenceDistribution(
-            edges: distribution.edges, proportions: distribution.proportions, mean: mean,
-            std: distribution.standardDeviation ?? variance.squareRoot(), sample: distribution.sample)
+            featureThresholds: drift.features, minSamples: drift.minSamples)
     }
 }
 

@@ -1,5 +1,6 @@
 import JSON
 import Metrics
+import ModelSpec
 import Testing
 
 @testable import Monitoring
@@ -63,34 +64,6 @@ import Testing
             }
         }
         #expect(drift.report().samples == 4000)
-    }
-
-    @Test func referenceDecodingNamesBadFields() throws {
-        let good = try JSONParser().parse(#"{"edges":[0,1,2],"proportions":[0.5,0.5],"mean":1,"std":0.5}"#)
-        #expect(try ReferenceDistribution(json: good, at: "reference.features.x").edges == [0, 1, 2])
-        let bad = try JSONParser().parse(#"{"edges":[0,2,1],"proportions":[0.5,0.5],"mean":1,"std":0.5}"#)
-        do {
-            _ = try ReferenceDistribution(json: bad, at: "r")
-            Issue.record("expected a decoding error")
-        } catch {
-            #expect(error.path == "r.edges")
-        }
-    }
-
-    @Test func modelReferenceDecodesManifestSection() throws {
-        let json = try JSONParser().parse(
-            #"{"features":{"a":{"edges":[0,1],"proportions":[1],"mean":0.5,"std":0.1,"sample":[0.3,0.2]}},"#
-                + #""score":{"edges":[0,0.5,1],"proportions":[0.9,0.1],"mean":0.03,"std":0.05}}"#)
-        let reference = try ModelReference(json: json, at: "reference")
-        #expect(reference.features["a"]?.sample == [0.2, 0.3])
-        #expect(reference.score?.mean == 0.03)
-        let bad = try JSONParser().parse(#"{"features":{"a":{"edges":[0,1],"proportions":[1,2],"mean":0,"std":1}}}"#)
-        do {
-            _ = try ModelReference(json: bad, at: "reference")
-            Issue.record("expected a decoding error")
-        } catch {
-            #expect(error.path == "reference.features.a.proportions")
-        }
     }
 
     @Test func metricsExposePSIAndEWMA() {

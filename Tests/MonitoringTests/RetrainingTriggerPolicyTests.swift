@@ -1,3 +1,4 @@
+import ModelSpec
 import Testing
 
 @testable import Monitoring

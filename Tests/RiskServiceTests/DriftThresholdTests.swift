@@ -1,5 +1,6 @@
 import Foundation
 import JSON
+import ModelSpec
 import Monitoring
 import Registry
 import Testing
@@ -51,10 +52,7 @@ import Testing
         size: Int, seed: UInt64
     ) -> Int {
         var generator = SeededGenerator(state: seed)
-        var references: [String: ReferenceDistribution] = [:]
-        for (name, distribution) in manifest.reference?.features ?? [:] {
-            references[name] = VersionObservers.convert(distribution)
-        }
+        let references = manifest.reference?.features ?? [:]
         var count = 0
         for _ in 0..<windows {
             let monitor = DriftMonitor(

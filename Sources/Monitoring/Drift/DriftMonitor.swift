@@ -1,3 +1,4 @@
+import ModelSpec
 import Synchronization
 
 /// Watches the live inputs and scores of one model version for drift away from its training reference.

@@ -1,4 +1,5 @@
 import JSON
+import ModelSpec
 
 /// How far the recent values of one feature (or the score) have moved from their reference distribution,
 /// by three complementary measures: PSI (binned shape), KS (distribution function, with a p-value) and

@@ -1,4 +1,5 @@
 import JSON
+import ModelSpec
 
 /// When drift is bad enough that the model should be retrained, stated as explicit thresholds so the
 /// decision is explainable ("smart_5_raw_last PSI 0.31 > 0.2") rather than a black box.
@@ -17,16 +18,8 @@ public struct RetrainingTriggerPolicy: Sendable, Equatable {
     /// pipeline so that in-distribution samples of `minSamples` rarely breach).
     public var featureThresholds: [String: FeatureThresholds] = [:]
 
-    /// PSI and |mean shift %| limits for one feature; nil keeps the global threshold.
-    public struct FeatureThresholds: Sendable, Equatable {
-        public var psi: Double?
-        public var meanShiftPercent: Double?
-
-        public init(psi: Double?, meanShiftPercent: Double?) {
-            self.psi = psi
-            self.meanShiftPercent = meanShiftPercent
-        }
-    }
+    /// PSI and |mean shift %| limits for one feature, as the manifest's `drift.features` states them.
+    public typealias FeatureThresholds = ModelManifest.FeatureLimits
 
     public init(
         psiThreshold: Double = 0.2, meanShiftPercentThreshold: Double = 10, fireOnEWMA: Bool = false,

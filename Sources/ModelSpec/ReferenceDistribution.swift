@@ -4,8 +4,8 @@ import JSON
 /// `reference`, against which live traffic is compared to detect drift.
 ///
 /// `edges` are k+1 increasing bin edges and `proportions` the k training proportions (PSI); `mean`/`std`
-/// describe the training values (mean shift, EWMA limits); `sample` holds up to a few hundred raw training
-/// values for the Kolmogorov–Smirnov test (optional).
+/// describe the training values (mean shift, EWMA limits) and are derived from the bins when the manifest
+/// omits them; `sample` holds up to a few hundred raw training values for the Kolmogorov–Smirnov test.
 public struct ReferenceDistribution: Sendable, Equatable {
     public let edges: [Double]
     public let proportions: [Double]
@@ -21,8 +21,8 @@ public struct ReferenceDistribution: Sendable, Equatable {
         self.sample = sample.sorted()
     }
 
-    /// Decodes `{"edges", "proportions", "mean", "std", "sample"?}` at `path`, checking that the edges
-    /// increase, that there is one proportion per bin, and that all numbers are finite.
+    /// Decodes `{"edges", "proportions", "mean"?, "std"?, "sample"?}` at `path`, checking that the edges
+    /// increase, that there is one non-negative proportion per bin, and that all numbers are finite.
     public init(json: JSONValue, at path: String) throws(JSONDecodingError) {
         let object = try json.object(at: path)
         let edges = try object.require("edges", at: path).doubles(at: JSONObject.join(path, "edges"))
@@ -38,8 +38,13 @@ public struct ReferenceDistribution: Sendable, Equatable {
                 path: JSONObject.join(path, "proportions"),
                 message: "must hold \(edges.count - 1) non-negative numbers (one per bin)")
         }
-        let mean = try object.require("mean", at: path).double(at: JSONObject.join(path, "mean"))
-        let std = try object.require("std", at: path).double(at: JSONObject.join(path, "std"))
+        let centers = zip(edges, edges.dropFirst()).map { ($0 + $1) / 2 }
+        let total = max(proportions.reduce(0, +), .leastNonzeroMagnitude)
+        let binnedMean = zip(centers, proportions).map { $0 * $1 }.reduce(0, +) / total
+        let mean = try object.optional("mean")?.double(at: JSONObject.join(path, "mean")) ?? binnedMean
+        let binnedVariance = zip(centers, proportions).map { ($0 - mean) * ($0 - mean) * $1 }.reduce(0, +) / total
+        let std =
+            try object.optional("std")?.double(at: JSONObject.join(path, "std")) ?? binnedVariance.squareRoot()
         guard mean.isFinite, std.isFinite, std >= 0 else {
             throw JSONDecodingError(path: JSONObject.join(path, "std"), message: "mean and std must be finite, std ≥ 0")
         }

@@ -59,18 +59,9 @@ public struct ModelManifest: Sendable {
     }
 
     /// Reference distributions for drift detection, per feature and for the model's score.
-    public struct ReferenceDistributions: Sendable {
-        public var features: [String: Distribution]
-        public var score: Distribution?
-    }
-
-    /// A binned distribution: `edges` has one more element than `proportions`.
-    public struct Distribution: Sendable {
-        public var edges: [Double]
-        public var proportions: [Double]
-        public var mean: Double?
-        public var standardDeviation: Double?
-        public var sample: [Double]
+    public struct ReferenceDistributions: Sendable, Equatable {
+        public var features: [String: ReferenceDistribution]
+        public var score: ReferenceDistribution?
     }
 
     /// Per-feature PSI and |mean shift %| limits and the sample size they were calibrated at.
@@ -83,6 +74,11 @@ public struct ModelManifest: Sendable {
     public struct FeatureLimits: Sendable, Equatable {
         public var psi: Double?
         public var meanShiftPercent: Double?
+
+        public init(psi: Double?, meanShiftPercent: Double?) {
+            self.psi = psi
+            self.meanShiftPercent = meanShiftPercent
+        }
     }
 
     /// Risk thresholds for escalation tiers suggested by the training pipeline (the service's policy
@@ -92,6 +88,11 @@ public struct ModelManifest: Sendable {
         public var l1Risk: Double?
         /// L3 when even the lower end of the interval reaches this.
         public var l3Lower: Double?
+
+        public init(l1Risk: Double?, l3Lower: Double?) {
+            self.l1Risk = l1Risk
+            self.l3Lower = l3Lower
+        }
     }
 
     /// Rule-based answers for when the model cannot answer.

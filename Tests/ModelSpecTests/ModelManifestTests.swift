@@ -1,8 +1,8 @@
 import Features
 import Inference
+import JSON
+import ModelSpec
 import Testing
-
-@testable import Registry
 
 @Suite struct ModelManifestTests {
     @Test func parsesEveryDocumentedSection() throws {
@@ -30,7 +30,7 @@ import Testing
         #expect(manifest.minFeatureFraction == 0.75)
         #expect(manifest.calibration?.labels == [0, 1])
         #expect(manifest.trainingRange["cpu_mean_15m"] == 0...100)
-        #expect(manifest.reference?.features["cpu_mean_15m"]?.standardDeviation == 10)
+        #expect(manifest.reference?.features["cpu_mean_15m"]?.std == 10)
         #expect(manifest.tiers == ModelManifest.TierThresholds(l1Risk: 0.2, l3Lower: 0.7))
         #expect(manifest.fallback?.rules.first?.matches(1) == true)
         #expect(manifest.fallback?.rules.first?.matches(0) == false)
@@ -86,19 +86,57 @@ import Testing
         }
     }
 
-    @Test func aliasesRoundTripThroughTheirJSONForm() throws {
-        let aliases = try ModelAliases(
-            parsing: Array(#"{"production": 3, "canary": {"version": 4, "weight": 0.25}, "shadow": 5}"#.utf8))
-        #expect(aliases == ModelAliases(production: 3, canary: 4, canaryWeight: 0.25, shadow: 5))
-        #expect(try ModelAliases(parsing: aliases.json.serialized()) == aliases)
-        #expect(aliases.pinnedVersions == [3, 4, 5])
+    @Test func referenceDistributionsKeepRecordedMomentsOrDeriveThemFromTheBins() throws {
+        let manifest = try ModelManifest(
+            parsing: Array(
+                #"""
+                {"reference": {"features": {"a": {"edges": [0, 1], "proportions": [1], "mean": 0.5, "std": 0.1,
+                                                  "sample": [0.3, 0.2]},
+                                            "b": {"edges": [0, 2, 4], "proportions": [0.5, 0.5]}},
+                               "score": {"edges": [0, 0.5, 1], "proportions": [0.9, 0.1], "mean": 0.03, "std": 0.05}}}
+                """#.utf8))
+        let a = try #require(manifest.reference?.features["a"])
+        #expect(a.sample == [0.2, 0.3])
+        #expect(a.mean == 0.5 && a.std == 0.1)
+        // Bin centres 1 and 3 with equal weight: mean 2, spread 1.
+        let b = try #require(manifest.reference?.features["b"])
+        #expect(b.mean == 2 && b.std == 1)
+        #expect(manifest.reference?.score?.mean == 0.03)
     }
 
-    @Test func aliasesRejectBadVersionsAndWeights() {
-        #expect(throws: ManifestError.self) { try ModelAliases(parsing: Array(#"{"production": 0}"#.utf8)) }
-        #expect(throws: ManifestError.self) {
-            try ModelAliases(parsing: Array(#"{"canary": {"version": 2, "weight": 2}}"#.utf8))
+    @Test(arguments: [
+        (#"{"edges":[0,2,1],"proportions":[0.5,0.5]}"#, "r.edges"),
+        (#"{"edges":[0,1],"proportions":[1,2]}"#, "r.proportions"),
+        (#"{"edges":[0,1],"proportions":[-1]}"#, "r.proportions"),
+        (#"{"edges":[0,1],"proportions":[1],"std":-1}"#, "r.std"),
+        (#"{"proportions":[1]}"#, "r.edges"),
+    ])
+    func referenceDistributionDecodingNamesTheBadField(text: String, path: String) throws {
+        let json = try JSONParser().parse(text)
+        #expect {
+            _ = try ReferenceDistribution(json: json, at: "r")
+        } throws: { error in
+            (error as? JSONDecodingError)?.path == path
         }
-        #expect(throws: ManifestError.self) { try ModelAliases(parsing: Array(#"{"production": "x"}"#.utf8)) }
+    }
+
+    @Test func tierThresholdsAreOptionalPerTierAndBounded() throws {
+        let both = try JSONParser().parse(#"{"l1": {"risk": 0.2}, "l3": {"lower": 0.7}}"#).object(at: "")
+        #expect(
+            try ModelManifest.TierThresholds(parsing: both, at: "tiers")
+                == ModelManifest.TierThresholds(l1Risk: 0.2, l3Lower: 0.7))
+        let onlyL3 = try JSONParser().parse(#"{"l3": {"lower": 0.4}}"#).object(at: "")
+        #expect(
+            try ModelManifest.TierThresholds(parsing: onlyL3, at: "tiers")
+                == ModelManifest.TierThresholds(l1Risk: nil, l3Lower: 0.4))
+        for bad in [#"{"l1": {"risk": 1.5}}"#, #"{"l1": {}}"#, #"{"l3": {"lower": "high"}}"#] {
+            let object = try JSONParser().parse(bad).object(at: "")
+            #expect(throws: JSONDecodingError.self) { try ModelManifest.TierThresholds(parsing: object, at: "tiers") }
+        }
+        #expect {
+            _ = try ModelManifest(parsing: Array(#"{"tiers": {"l1": {"risk": 2}}}"#.utf8))
+        } throws: { error in
+            (error as? ManifestError)?.message.contains("tiers") == true
+        }
     }
 }

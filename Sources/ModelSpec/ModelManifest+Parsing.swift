@@ -6,6 +6,10 @@ import JSON
 public struct ManifestError: Error, Sendable, CustomStringConvertible {
     public let message: String
 
+    public init(message: String) {
+        self.message = message
+    }
+
     public var description: String { message }
 }
 
@@ -61,10 +65,7 @@ extension ModelManifest {
             self.reference = try Self.reference(reference)
         }
         if let tiers = try root.optional("tiers")?.object(at: "tiers") {
-            self.tiers = TierThresholds(
-                l1Risk: try tiers.optional("l1")?.object(at: "tiers.l1").optional("risk")?.double(at: "tiers.l1.risk"),
-                l3Lower: try tiers.optional("l3")?.object(at: "tiers.l3").optional("lower")?.double(
-                    at: "tiers.l3.lower"))
+            self.tiers = try TierThresholds(parsing: tiers, at: "tiers")
         }
         if let fallback = try root.optional("fallback")?.object(at: "fallback") {
             self.fallback = try Self.fallback(fallback)
@@ -154,31 +155,16 @@ extension ModelManifest {
     }
 
     private static func reference(_ object: JSONObject) throws -> ReferenceDistributions {
-        var features: [String: Distribution] = [:]
+        var features: [String: ReferenceDistribution] = [:]
         if let perFeature = try object.optional("features")?.object(at: "reference.features") {
             for (name, value) in perFeature {
-                features[name] = try distribution(value, at: "reference.features.\(name)")
+                features[name] = try ReferenceDistribution(json: value, at: "reference.features.\(name)")
             }
         }
-        let score = try object.optional("score").map { value throws in try distribution(value, at: "reference.score") }
+        let score = try object.optional("score").map { value throws in
+            try ReferenceDistribution(json: value, at: "reference.score")
+        }
         return ReferenceDistributions(features: features, score: score)
-    }
-
-    private static func distribution(_ value: JSONValue, at path: String) throws -> Distribution {
-        let object = try value.object(at: path)
-        let edges = try object.require("edges", at: path).doubles(at: path + ".edges")
-        let proportions = try object.require("proportions", at: path).doubles(at: path + ".proportions")
-        guard edges.count >= 2, proportions.count == edges.count - 1 else {
-            throw invalid(path, "needs k+1 edges for k proportions")
-        }
-        guard zip(edges, edges.dropFirst()).allSatisfy({ $0 < $1 }) else {
-            throw invalid(path + ".edges", "must be strictly increasing")
-        }
-        return Distribution(
-            edges: edges, proportions: proportions,
-            mean: try object.optional("mean")?.double(at: path + ".mean"),
-            standardDeviation: try object.optional("std")?.double(at: path + ".std"),
-            sample: try object.optional("sample")?.doubles(at: path + ".sample") ?? [])
     }
 
     private static func drift(_ object: JSONObject) throws -> DriftThresholds {
@@ -220,6 +206,23 @@ extension ModelManifest {
             throw invalid("fallback.default_risk", "must be within 0...1")
         }
         return FallbackPolicy(rules: rules, defaultRisk: defaultRisk)
+    }
+}
+
+extension ModelManifest.TierThresholds {
+    /// `{"l1": {"risk": 0.3}, "l3": {"lower": 0.6}}`, each tier optional: the shape shared by the manifest's
+    /// `tiers` and the policy file's `tiers`, so both are read by this one parser.
+    public init(parsing object: JSONObject, at path: String) throws(JSONDecodingError) {
+        let l1 = try object.optional("l1")?.object(at: path + ".l1")
+        let l3 = try object.optional("l3")?.object(at: path + ".l3")
+        self.init(
+            l1Risk: try l1?.require("risk", at: path + ".l1").double(at: path + ".l1.risk"),
+            l3Lower: try l3?.require("lower", at: path + ".l3").double(at: path + ".l3.lower"))
+        for threshold in [l1Risk, l3Lower] {
+            if let threshold, !(0...1).contains(threshold) {
+                throw JSONDecodingError(path: path, message: "thresholds must be within 0...1")
+            }
+        }
     }
 }
 
