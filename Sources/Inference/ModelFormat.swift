@@ -2,6 +2,8 @@
 /// (file names per DESIGN.md).
 public enum ModelFormat: String, Sendable, CaseIterable {
     case xgboostJSON = "xgboost-json"
+    /// XGBoost's Universal Binary JSON (`Booster.save_model("model.ubj")`): the same document, binary.
+    case xgboostUBJSON = "xgboost-ubj"
     case lightgbmText = "lightgbm-text"
     case riskdJSON = "riskd-json"
 
@@ -9,6 +11,7 @@ public enum ModelFormat: String, Sendable, CaseIterable {
     public var fileName: String {
         switch self {
         case .xgboostJSON: return "model.json"
+        case .xgboostUBJSON: return "model.ubj"
         case .lightgbmText: return "model.txt"
         case .riskdJSON: return "model.riskd.json"
         }

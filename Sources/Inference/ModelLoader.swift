@@ -12,7 +12,8 @@ public enum ModelLoader {
     public static func load(_ contents: [UInt8], format: ModelFormat) throws(ModelLoadError) -> Model {
         defer { returnFreedMemory() }
         switch format {
-        case .xgboostJSON: return try XGBoostJSONLoader.load(parseJSON(contents))
+        case .xgboostJSON: return try XGBoostJSONLoader.load(parseJSON(contents), format: format)
+        case .xgboostUBJSON: return try XGBoostJSONLoader.load(parseUBJSON(contents), format: format)
         case .riskdJSON: return try RiskdJSONLoader.load(parseJSON(contents))
         case .lightgbmText: return try LightGBMTextLoader.load(contents)
         }
@@ -22,6 +23,14 @@ public enum ModelLoader {
     private static func returnFreedMemory() {
         guard let symbol = dlsym(nil, "malloc_trim") else { return }
         unsafeBitCast(symbol, to: (@convention(c) (Int) -> Int32).self)(0)
+    }
+
+    static func parseUBJSON(_ contents: [UInt8]) throws(ModelLoadError) -> JSONValue {
+        do {
+            return try UBJSONParser(maxDepth: maxJSONDepth).parse(contents)
+        } catch {
+            throw ModelLoadError("invalid UBJSON: \(error)")
+        }
     }
 
     static func parseJSON(_ contents: [UInt8]) throws(ModelLoadError) -> JSONValue {

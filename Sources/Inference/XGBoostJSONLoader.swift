@@ -2,9 +2,10 @@ import Foundation
 import JSON
 
 /// Reads XGBoost's JSON model format (`Booster.save_model("model.json")`), gbtree and dart, ignoring keys
-/// it does not know so new XGBoost versions keep loading.
+/// it does not know so new XGBoost versions keep loading. UBJSON artifacts (`model.ubj`) arrive here as the
+/// same value tree, so both formats are built by this one code path.
 enum XGBoostJSONLoader {
-    static func load(_ document: JSONValue) throws(ModelLoadError) -> Model {
+    static func load(_ document: JSONValue, format: ModelFormat) throws(ModelLoadError) -> Model {
         let learner = try decoding { () throws(JSONDecodingError) in
             try document.object(at: "").require("learner", at: "")
         }
@@ -67,7 +68,7 @@ enum XGBoostJSONLoader {
             try builder.append(nodes, output: group, name: name)
         }
         return Model(
-            format: .xgboostJSON, task: link.task, featureNames: names, outputCount: outputCount,
+            format: format, task: link.task, featureNames: names, outputCount: outputCount,
             objectiveDescription: "\(boosterName) \(objective)",
             body: .trees(builder.build(baseMargin: baseMargin, sumScale: 1)), transform: link.transform)
     }

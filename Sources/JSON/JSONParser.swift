@@ -108,7 +108,7 @@ public struct JSONReader {
             guard current == UInt8(ascii: "\"") else { throw error("expected a string key") }
             let keyStart = position
             let key = try parseString()
-            try rejectDuplicate(key, in: object, seen: &seen, at: keyStart)
+            try Self.rejectDuplicate(key, in: object, seen: &seen, at: keyStart)
             skipWhitespace()
             guard current == UInt8(ascii: ":") else { throw error("expected ':' after an object key") }
             position += 1
@@ -124,7 +124,7 @@ public struct JSONReader {
     }
 
     /// Small objects are scanned linearly; past 16 keys a set takes over so the check stays O(n).
-    func rejectDuplicate(_ key: String, in object: JSONObject, seen: inout Set<String>?, at offset: Int)
+    static func rejectDuplicate(_ key: String, in object: JSONObject, seen: inout Set<String>?, at offset: Int)
         throws(JSONParseError)
     {
         if seen == nil, object.count >= 16 { seen = Set(object.keys) }
