@@ -54,6 +54,8 @@ let package = Package(
             ]),
         .target(name: "Monitoring", dependencies: ["JSON", "Metrics", "SystemIO", "ModelSpec"]),
         .target(name: "Outbound", dependencies: ["CCurl", "Log"]),
+        // `riskd model validate|publish`: the registry's own loader and the manifest's parser, no server.
+        .target(name: "ModelTools", dependencies: ["Registry", "ModelSpec", "Crypto", "SystemIO"]),
         // Pure domain: scoring a batch, calibration, tiers and fallback; no HTTP types.
         .target(name: "RiskCore", dependencies: ["Registry", "ModelSpec", "Inference", "JSON"]),
         .target(
@@ -70,7 +72,7 @@ let package = Package(
         .plugin(name: "EmbedOpenAPI", capability: .buildTool(), dependencies: ["OpenAPIEmbedder"]),
         // Test support: raw-socket client, local fake upstream servers on port 0.
         .target(name: "RiskdTesting", dependencies: ["HTTPServer", "HTTPCore", "JSON", "CLinux"]),
-        .executableTarget(name: "riskd", dependencies: ["RiskService", "HTTPServer", "Log"]),
+        .executableTarget(name: "riskd", dependencies: ["RiskService", "ModelTools", "HTTPServer", "Log"]),
 
         // Tests mirror the modules one to one.
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),

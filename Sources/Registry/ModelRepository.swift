@@ -9,7 +9,7 @@ import SystemIO
 /// Scanning only lists directories and file attributes; nothing is read or parsed until a version
 /// actually needs loading. A version's fingerprint (file names, sizes and modification times) tells the
 /// poller when its files changed.
-struct ModelRepository: Sendable {
+public struct ModelRepository: Sendable {
     let directory: String
 
     struct VersionOnDisk: Sendable, Equatable {
@@ -19,7 +19,7 @@ struct ModelRepository: Sendable {
     }
 
     /// Model names are path components, so they are restricted to a safe alphabet.
-    static func isValidModelName(_ name: String) -> Bool {
+    public static func isValidModelName(_ name: String) -> Bool {
         guard let first = name.utf8.first, name.utf8.count <= 128, first != UInt8(ascii: "."),
             first != UInt8(ascii: "-")
         else { return false }

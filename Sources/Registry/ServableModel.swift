@@ -47,13 +47,14 @@ public struct ModelVersionLoadError: Error, Sendable, CustomStringConvertible {
 }
 
 /// Reads, verifies and compiles one version directory. Runs off the hot path (poll thread or admin worker).
-enum ModelVersionLoader {
-    static let maxArtifactBytes = 512 << 20
-    static let maxManifestBytes = 64 << 20
+/// Public so that `riskd model validate` loads a version exactly as the server does.
+public enum ModelVersionLoader {
+    public static let maxArtifactBytes = 512 << 20
+    public static let maxManifestBytes = 64 << 20
     static let maxModelCardBytes = 1 << 20
 
     /// The manifest alone, so a version whose artifact is broken can still offer its fallback rules.
-    static func manifest(in directory: String) throws(ModelVersionLoadError) -> ModelManifest {
+    public static func manifest(in directory: String) throws(ModelVersionLoadError) -> ModelManifest {
         let path = directory + "/manifest.json"
         guard FileManager.default.fileExists(atPath: path) else { return ModelManifest() }
         let bytes = try read(path, limit: maxManifestBytes)
@@ -64,7 +65,8 @@ enum ModelVersionLoader {
         }
     }
 
-    static func load(name: String, version: Int, directory: String, now: Double) throws(ModelVersionLoadError)
+    public static func load(name: String, version: Int, directory: String, now: Double)
+        throws(ModelVersionLoadError)
         -> ServableModel
     {
         let manifest = try manifest(in: directory)
@@ -103,7 +105,7 @@ enum ModelVersionLoader {
     }
 
     /// The artifact file: the one the manifest names, else exactly one of the standard file names.
-    static func artifact(in directory: String, manifest: ModelManifest) throws(ModelVersionLoadError) -> (
+    public static func artifact(in directory: String, manifest: ModelManifest) throws(ModelVersionLoadError) -> (
         String, ModelFormat
     ) {
         if let file = manifest.artifact?.file {
@@ -147,7 +149,7 @@ enum ModelVersionLoader {
         return declared
     }
 
-    static func read(_ path: String, limit: Int) throws(ModelVersionLoadError) -> [UInt8] {
+    public static func read(_ path: String, limit: Int) throws(ModelVersionLoadError) -> [UInt8] {
         guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
             let size = attributes[.size] as? Int
         else { throw ModelVersionLoadError(message: "cannot read \(path)") }

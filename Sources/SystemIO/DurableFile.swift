@@ -92,6 +92,23 @@ public final class DurableFile {
         }
     }
 
+    /// Renames `source` to `destination` only when `destination` does not exist (`renameat2` with
+    /// `RENAME_NOREPLACE`; a plain rename would replace an empty directory), then makes the rename durable.
+    /// Two writers racing for one name never replace each other: the loser gets `EEXIST`.
+    public static func renameWithoutReplacing(_ source: String, to destination: String) throws(DurableFileError) {
+        typealias RenameAt2 = @convention(c) (Int32, UnsafePointer<CChar>, Int32, UnsafePointer<CChar>, UInt32) -> Int32
+        // Looked up at run time: Glibc's module hides renameat2 behind _GNU_SOURCE.
+        guard let symbol = dlsym(nil, "renameat2") else {
+            throw DurableFileError(path: destination, operation: "rename (no renameat2)", code: ENOSYS)
+        }
+        let renameat2 = unsafeBitCast(symbol, to: RenameAt2.self)
+        let noReplace: UInt32 = 1  // RENAME_NOREPLACE
+        guard renameat2(AT_FDCWD, source, AT_FDCWD, destination, noReplace) == 0 else {
+            throw DurableFileError(path: destination, operation: "rename", code: errno)
+        }
+        syncDirectory(containing: destination)
+    }
+
     /// Makes a rename or creation in the directory of `path` durable. Best effort: a failure only
     /// risks the old name surviving a crash.
     public static func syncDirectory(containing path: String) {

@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import Log
+import ModelTools
 import RiskService
 
 // riskd's entry point: parse flags and environment, start the service, and turn signals into the
@@ -10,11 +11,17 @@ let arguments = Array(CommandLine.arguments.dropFirst())
 switch arguments.first {
 case "serve":
     break
+case "model":
+    exit(
+        ModelCommand.run(
+            Array(arguments.dropFirst()), output: { print($0, terminator: "") },
+            errors: { FileHandle.standardError.write(Data($0.utf8)) }))
 case "--version", "version":
     print("riskd \(riskdVersion)")
     exit(0)
 case "--help", "-h", "help", nil:
-    print("riskd \(riskdVersion): failure-risk prediction service\n\ncommands:\n  serve    run the HTTP service\n")
+    print("riskd \(riskdVersion): failure-risk prediction service\n\ncommands:\n  serve    run the HTTP service\n"
+            + "  model    validate or publish a model version (riskd model --help)\n")
     print(ServiceOption.usage)
     exit(arguments.first == nil ? 2 : 0)
 case let other?:
