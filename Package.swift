@@ -91,6 +91,9 @@ let package = Package(
         .testTarget(name: "RegistryTests", dependencies: ["Registry", "ModelSpec", "RiskdTesting"]),
         .testTarget(
             name: "MonitoringTests", dependencies: ["Monitoring", "ModelSpec"], resources: [.copy("Fixtures")]),
+        .testTarget(
+            name: "ModelToolsTests", dependencies: ["ModelTools", "RiskdTesting", "Crypto", "JSON"],
+            resources: [.copy("Fixtures")]),
         .testTarget(name: "OutboundTests", dependencies: ["Outbound", "RiskdTesting"]),
         .testTarget(name: "RiskCoreTests", dependencies: ["RiskCore", "Registry", "RiskdTesting", "Log", "Metrics"]),
         .testTarget(name: "AlertingTests", dependencies: ["Alerting", "Storage", "RiskdTesting"]),

@@ -21,7 +21,8 @@ public struct ModelPublisher: Sendable {
 
     public init(repository: String, name: String) throws(PublishError) {
         guard ModelRepository.isValidModelName(name) else {
-            throw PublishError("invalid model name \"\(name)\" (letters, digits, '-', '_', '.'; not starting with '.' or '-')")
+            throw PublishError(
+                "invalid model name \"\(name)\" (letters, digits, '-', '_', '.'; not starting with '.' or '-')")
         }
         self.repository = repository
         self.name = name
@@ -35,7 +36,8 @@ public struct ModelPublisher: Sendable {
         let source = validation.directory
         let modelDirectory = repository + "/" + name
         var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: repository, isDirectory: &isDirectory), isDirectory.boolValue else {
+        guard FileManager.default.fileExists(atPath: repository, isDirectory: &isDirectory), isDirectory.boolValue
+        else {
             throw PublishError("repository \(repository) is not a directory")
         }
         let files = try filesToCopy(from: source)
@@ -76,7 +78,7 @@ public struct ModelPublisher: Sendable {
             do {
                 try DurableFile.renameWithoutReplacing(staging, to: modelDirectory + "/\(next)")
                 return next
-            } catch where error.code == EEXIST || error.code == ENOTEMPTY {
+            } catch  where error.code == EEXIST || error.code == ENOTEMPTY {
                 continue  // another publish took `next` between the listing and the rename
             } catch {
                 throw PublishError("\(error)")

@@ -66,7 +66,8 @@ public struct ModelValidation: Sendable {
             name: "validate", version: 1, directory: directory, now: Date().timeIntervalSince1970)
         let model = servable.model
         lines.append(("model", model.kindDescription))
-        lines.append(("task", "\(model.task.rawValue), \(model.outputCount) output\(model.outputCount == 1 ? "" : "s")"))
+        lines.append(
+            ("task", "\(model.task.rawValue), \(model.outputCount) output\(model.outputCount == 1 ? "" : "s")"))
         lines.append(("features", "\(servable.featureNames.count): \(Self.abbreviated(servable.featureNames))"))
         lines.append(("manifest", Self.sections(of: manifest, present: hasManifest)))
         checkParity(servable, samplesFile: samplesFile)
@@ -100,7 +101,9 @@ public struct ModelValidation: Sendable {
     /// The report as printed: one aligned line per finding, then the verdict.
     public var report: String {
         var text = "riskd model validate \(directory)\n"
-        for (key, value) in lines { text += "  " + (key + ":").padding(toLength: 10, withPad: " ", startingAt: 0) + value + "\n" }
+        for (key, value) in lines {
+            text += "  " + (key + ":").padding(toLength: 10, withPad: " ", startingAt: 0) + value + "\n"
+        }
         text += passed ? "result: OK\n" : "result: FAILED\n" + failures.map { "  - \($0)\n" }.joined()
         return text
     }

@@ -38,7 +38,8 @@ public struct ParitySamples: Sendable {
                 let prediction = try object.require("prediction", at: path)
                 let values =
                     prediction.arrayValue != nil
-                    ? try prediction.doubles(at: path + ".prediction") : [try prediction.double(at: path + ".prediction")]
+                    ? try prediction.doubles(at: path + ".prediction")
+                    : [try prediction.double(at: path + ".prediction")]
                 return Row(features: features, prediction: values)
             }
         } catch let error as SamplesError {
@@ -63,7 +64,8 @@ public struct ParitySamples: Sendable {
             let predicted = servable.model.predict(values)
             guard predicted.count == row.prediction.count else {
                 throw SamplesError(
-                    "rows[\(index)].prediction has \(row.prediction.count) values, the model outputs \(predicted.count)")
+                    "rows[\(index)].prediction has \(row.prediction.count) values, the model outputs \(predicted.count)"
+                )
             }
             let difference = zip(predicted, row.prediction).map { abs($0 - $1) }.max() ?? 0
             result.maxDifference = max(result.maxDifference, difference.isNaN ? .infinity : difference)

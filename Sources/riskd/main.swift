@@ -20,7 +20,8 @@ case "--version", "version":
     print("riskd \(riskdVersion)")
     exit(0)
 case "--help", "-h", "help", nil:
-    print("riskd \(riskdVersion): failure-risk prediction service\n\ncommands:\n  serve    run the HTTP service\n"
+    print(
+        "riskd \(riskdVersion): failure-risk prediction service\n\ncommands:\n  serve    run the HTTP service\n"
             + "  model    validate or publish a model version (riskd model --help)\n")
     print(ServiceOption.usage)
     exit(arguments.first == nil ? 2 : 0)
