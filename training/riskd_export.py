@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Exports scikit-learn models that have no native artifact format to riskd-json (model.riskd.json), the
-format read by Sources/Inference/RiskdJSONLoader.swift (schema in INFERENCE-API.md).
+format read by Sources/Inference/RiskdJSONLoader.swift (schema in docs/model-format.md).
 
 Supported: LogisticRegression (logistic link), LinearRegression/Ridge/Lasso (identity link), optionally inside a
 Pipeline preceded by SimpleImputer(strategy="mean"|"median"|"constant") and/or StandardScaler; and

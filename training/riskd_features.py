@@ -4,7 +4,7 @@ Training computes every feature through this file so that serving and training a
 is done point by point in time order with plain Python floats (IEEE double, same operation order as
 WindowAggregator.swift) -- no numpy reductions, whose pairwise summation would round differently.
 
-Semantics (MANIFEST-AND-FEATURES.md):
+Semantics (docs/model-format.md, "features[]"):
 - a series is a list of (timestamp seconds, value), sorted by time, one value per timestamp
   (last write wins), non-finite values dropped;
 - features are evaluated as of T (default: the entity's latest timestamp over all its metrics);

@@ -1,4 +1,4 @@
-"""Checks of riskd_features.py against the semantics in MANIFEST-AND-FEATURES.md (python3 -m unittest)."""
+"""Checks of riskd_features.py against the semantics in docs/model-format.md (python3 -m unittest)."""
 import math
 import os
 import sys
