@@ -5,7 +5,11 @@
 #   2. the ServiceMonitor CRD against the committed subset schema deploy/schemas/servicemonitor-v1.json
 #      (kubernetes-validate ships no CRD schemas);
 #   3. kustomization.yaml: every listed resource exists (kustomize itself is optional: used if present);
-#   4. deploy/prometheus/scrape.yaml wrapped into a prometheus.yml and checked by `promtool check config`.
+#   4. deploy/prometheus/scrape.yaml wrapped into a prometheus.yml and checked by `promtool check config`;
+#   5. riskd's own config files (policy, tokens, PagerDuty secrets) of every layout rendered by kustomize
+#      (deploy/kubernetes and deploy/overlays/*), taken from the ConfigMaps and Secrets the workload mounts
+#      where its RISKD_* variables point, checked by `riskd check-config` (the server's own parsers).
+#      Uses $RISKD_BINARY, else .build/debug/riskd (built if missing).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 k8s_dir="$here/kubernetes"
@@ -112,5 +116,96 @@ for index, doc in enumerate(d for d in yaml.safe_load_all(open(sys.argv[1])) if 
 PY4
     python3 -m kubernetes_validate -k "$K8S_VERSION" --strict "$tmp/$name"/*.yaml 2>/dev/null \
         || kubernetes-validate -k "$K8S_VERSION" --strict "$tmp/$name"/*.yaml
+done
+echo "== riskd check-config on the config files each rendered layout mounts"
+repo="$(cd "$here/.." && pwd)"
+riskd="${RISKD_BINARY:-$repo/.build/debug/riskd}"
+if [ ! -x "$riskd" ]; then
+    echo "building riskd (debug) for check-config"
+    (cd "$repo" && swift build --product riskd >/dev/null)
+fi
+for layout in "$k8s_dir" "$here"/overlays/*/; do
+    layout="${layout%/}"
+    name="$(basename "$layout")"
+    rendered="$tmp/config-$name.yaml"
+    if command -v kustomize >/dev/null; then kustomize build "$layout" >"$rendered"
+    elif command -v kubectl >/dev/null; then kubectl kustomize "$layout" >"$rendered"
+    elif [ "$layout" = "$k8s_dir" ]; then
+        # The base has no patches: its resources concatenated are what kustomize would render.
+        for f in "$k8s_dir"/*.yaml; do [ "$(basename "$f")" = kustomization.yaml ] || { cat "$f"; echo "---"; }; done >"$rendered"
+    else
+        echo "NOTE kustomize/kubectl not installed: $name's config files not checked"
+        continue
+    fi
+    # Prints `--flag file` lines for riskd check-config: each RISKD_* file variable of each container
+    # (env or envFrom ConfigMap) resolved through its volume mount to the ConfigMap or Secret key.
+    python3 - "$rendered" "$tmp/config-$name" >"$tmp/config-$name.args" <<'PY5'
+import base64, os, sys, yaml
+docs = [d for d in yaml.safe_load_all(open(sys.argv[1])) if d]
+out = sys.argv[2]
+os.makedirs(out, exist_ok=True)
+flags = {"RISKD_CONFIG": "--config", "RISKD_TOKENS_FILE": "--tokens-file",
+         "RISKD_PAGERDUTY_ROUTING_KEY_FILE": "--pagerduty-routing-key-file",
+         "RISKD_PAGERDUTY_WEBHOOK_SECRETS_FILE": "--pagerduty-webhook-secrets-file"}
+
+def resource(kind, name):
+    found = [d for d in docs if d["kind"] == kind and d["metadata"]["name"] == name]
+    if not found:
+        sys.exit(f"{kind} {name} is referenced but not rendered")
+    return found[0]
+
+def volume_file(volume, key):
+    if "configMap" in volume:
+        source = resource("ConfigMap", volume["configMap"]["name"])
+        data = source.get("data", {})
+        if key in data:
+            return data[key].encode()
+    elif "secret" in volume:
+        source = resource("Secret", volume["secret"]["secretName"])
+        if key in source.get("stringData", {}):
+            return source["stringData"][key].encode()
+        if key in source.get("data", {}):
+            return base64.b64decode(source["data"][key])
+    else:
+        sys.exit(f"volume {volume['name']}: only ConfigMap and Secret volumes are resolved")
+    sys.exit(f"volume {volume['name']}: no key {key!r} in {source['kind']} {source['metadata']['name']}")
+
+for workload in docs:
+    if workload["kind"] not in ("Deployment", "StatefulSet", "DaemonSet"):
+        continue
+    spec = workload["spec"]["template"]["spec"]
+    volumes = {v["name"]: v for v in spec.get("volumes", [])}
+    for container in spec["containers"]:
+        env = {}
+        for source in container.get("envFrom", []):
+            if "configMapRef" in source:
+                env.update(resource("ConfigMap", source["configMapRef"]["name"]).get("data", {}))
+        env.update({e["name"]: e["value"] for e in container.get("env", []) if "value" in e})
+        for variable, flag in flags.items():
+            path = env.get(variable)
+            if not path:
+                continue
+            mounts = [m for m in container.get("volumeMounts", [])
+                      if path == m["mountPath"] or path.startswith(m["mountPath"].rstrip("/") + "/")]
+            if not mounts:
+                sys.exit(f"{workload['kind']} {workload['metadata']['name']}: {variable}={path} is not in a mounted volume")
+            mount = max(mounts, key=lambda m: len(m["mountPath"]))
+            volume = volumes[mount["name"]]
+            key = mount.get("subPath") or os.path.relpath(path, mount["mountPath"])
+            for item in (volume.get("configMap") or volume.get("secret") or {}).get("items", []):
+                if item["path"] == key:
+                    key = item["key"]
+            # Named like the path the pod reads, so riskd's report says which file failed.
+            target = os.path.join(out, workload["metadata"]["name"], container["name"] + path)
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            with open(target, "wb") as handle:
+                handle.write(volume_file(volume, key))
+            print(flag)
+            print(target)
+PY5
+    mapfile -t args <"$tmp/config-$name.args"
+    if [ "${#args[@]}" -eq 0 ]; then echo "NOTE $name sets no riskd config files"; continue; fi
+    echo "-- $name"
+    "$riskd" check-config "${args[@]}"
 done
 echo "all deploy manifests valid"

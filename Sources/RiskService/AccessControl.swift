@@ -51,6 +51,14 @@ public struct AccessControl: Sendable {
         self.isEnabled = isEnabled
     }
 
+    /// Reads and parses the tokens file at `path` (`--tokens-file`).
+    static func load(path: String) throws(ServiceConfiguration.Error) -> AccessControl {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ServiceConfiguration.Error(description: "tokens file \(path) cannot be read")
+        }
+        return try AccessControl(parsing: [UInt8](data))
+    }
+
     /// Parses `{"tokens": [{"name": "ci", "sha256": "<hex>" | "token": "<secret>", "role": "read"}]}`.
     public init(parsing bytes: [UInt8]) throws(ServiceConfiguration.Error) {
         do {

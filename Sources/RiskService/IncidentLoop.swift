@@ -44,16 +44,13 @@ final class IncidentLoop: Sendable {
             configuration: OutboxConfiguration(directory: outboxDirectory), metrics: metrics, logger: logger)
         storage = StorageHealth(metrics: metrics)
         if let path = configuration.pagerDutyRoutingKeyFile {
-            let key = try Self.secret(path).trimmingCharacters(in: .whitespacesAndNewlines)
+            let key = try SecretFiles.routingKey(path: path)
             pagerDuty = PagerDutyEvents(configuration: .init(routingKey: key, baseURL: configuration.pagerDutyURL))
         } else {
             pagerDuty = nil
         }
         if let path = configuration.pagerDutyWebhookSecretsFile {
-            let secrets = try Self.secret(path).split(whereSeparator: \.isNewline).map {
-                $0.trimmingCharacters(in: .whitespaces)
-            }.filter { !$0.isEmpty }
-            verifier = PagerDutyWebhookVerifier(secrets: secrets)
+            verifier = PagerDutyWebhookVerifier(secrets: try SecretFiles.webhookSecrets(path: path))
         } else {
             verifier = nil
         }
@@ -84,13 +81,6 @@ final class IncidentLoop: Sendable {
         outbox.start()
         // Once a second: release digests of groups that may page again, and re-test a failing disk.
         ticker.start(interval: 1) { [weak self] in self?.tick() }
-    }
-
-    private static func secret(_ path: String) throws -> String {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw ServiceConfiguration.Error(description: "secret file \(path) cannot be read")
-        }
-        return String(decoding: data, as: UTF8.self)
     }
 
     /// Feeds one entity assessment to the incident lifecycle; pages or resolves through the outbox.

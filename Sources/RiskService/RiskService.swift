@@ -55,14 +55,10 @@ public final class RiskService: Sendable {
         self.metrics = metrics
         ProcessMetrics.register(on: metrics)
         policy = try ServicePolicy.load(path: configuration.policyFile)
-        if let path = configuration.tokensFile {
-            guard let data = FileManager.default.contents(atPath: path) else {
-                throw ServiceConfiguration.Error(description: "tokens file \(path) cannot be read")
-            }
-            access = try AccessControl(parsing: [UInt8](data))
-        } else {
-            access = .open
-        }
+        access =
+            try configuration.tokensFile.map { (path) throws(ServiceConfiguration.Error) in
+                try AccessControl.load(path: path)
+            } ?? .open
         registry = ModelRegistry(
             configuration: configuration.registry, logger: logger.child(label: "riskd.registry"), metrics: metrics)
         var limits = EntityStoreLimits()

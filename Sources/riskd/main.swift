@@ -16,13 +16,19 @@ case "model":
         ModelCommand.run(
             Array(arguments.dropFirst()), output: { print($0, terminator: "") },
             errors: { FileHandle.standardError.write(Data($0.utf8)) }))
+case "check-config":
+    exit(
+        ConfigurationCheck.run(
+            Array(arguments.dropFirst()), output: { print($0, terminator: "") },
+            errors: { FileHandle.standardError.write(Data($0.utf8)) }))
 case "--version", "version":
     print("riskd \(riskdVersion)")
     exit(0)
 case "--help", "-h", "help", nil:
     print(
         "riskd \(riskdVersion): failure-risk prediction service\n\ncommands:\n  serve    run the HTTP service\n"
-            + "  model    validate or publish a model version (riskd model --help)\n")
+            + "  model    validate or publish a model version (riskd model --help)\n"
+            + "  check-config  check policy, tokens and secret files as serve reads them\n")
     print(ServiceOption.usage)
     exit(arguments.first == nil ? 2 : 0)
 case let other?:
