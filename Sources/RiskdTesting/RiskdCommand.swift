@@ -16,13 +16,17 @@ public struct RiskdCommand: Sendable {
         return directories.map { $0 + "/riskd" }.first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 
-    /// Runs `riskd <arguments>`; a command still running after `timeout` seconds is killed and reported as
-    /// status -1, so a hung command fails its test instead of hanging the suite.
-    public static func run(_ arguments: [String], timeout: Double = 60) throws -> RiskdCommand {
+    /// Runs `riskd <arguments>` with `environment` added to this process's; a command still running after
+    /// `timeout` seconds is killed and reported as status -1, so a hung command fails its test instead of
+    /// hanging the suite.
+    public static func run(_ arguments: [String], environment: [String: String] = [:], timeout: Double = 60) throws
+        -> RiskdCommand
+    {
         guard let executable else { throw RiskdCommandError(description: "riskd is not built next to the tests") }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         let directory = NSTemporaryDirectory() + "riskd-command-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
