@@ -29,18 +29,23 @@ import Testing
         return try JSONParser().parse(response.body)
     }
 
-    @Test func aRunningServerPicksUpAPublishedVersion() throws {
+    /// The version directory written by training/make_xgboost_ubj_fixtures.py: an XGBoost `.ubj` artifact and
+    /// xgboost's own predictions in `samples.json` (tests run from the package root).
+    static let ubjVersion = "Tests/ModelToolsTests/Fixtures/disk-xgb"
+
+    @Test func aRunningServerPicksUpAPublishedUBJVersionAndServesXGBoostsPredictions() throws {
         let repository = try TemporaryModelRepository()
         try repository.addLinearVersion("disk", version: 1)
         let scratch = NSTemporaryDirectory() + "riskd-publish-" + UUID().uuidString
         defer { try? FileManager.default.removeItem(atPath: scratch) }
-        let source = try Self.sourceVersion(in: scratch)
         let riskd = try RiskdProcess(environment: [
             "RISKD_MODELS_DIR": repository.root, "RISKD_DATA_DIR": scratch + "/data", "RISKD_POLL_INTERVAL": "1",
         ])
         #expect(try Self.model(riskd.port)["serving_version"] == "1")
 
-        let published = try RiskdCommand.run(["model", "publish", source, "--repo", repository.root, "--name", "disk"])
+        let published = try RiskdCommand.run([
+            "model", "publish", Self.ubjVersion, "--repo", repository.root, "--name", "disk",
+        ])
         #expect(published.status == 0, "\(published.output)\(published.errors)")
         #expect(published.output.contains("published disk version 2"))
 
@@ -52,13 +57,24 @@ import Testing
             Thread.sleep(forTimeInterval: 0.1)
         }
         #expect(serving == "2", "\(riskd.log)")
-        let prediction = try Self.predict(riskd.port)
-        #expect(prediction["version"] == "2")
-        let risk = try #require(prediction["predictions"]?.arrayValue?.first?["risk"]?.doubleValue)
-        #expect(abs(risk - 1 / (1 + exp(-1.5))) < 1e-12)
+        let described = try Self.model(riskd.port)["serving"]
+        #expect(described?["artifact"] == "model.ubj")
         let manifest = try JSONParser().parse(Array((repository.read("disk/2/manifest.json") ?? "").utf8))
-        let pinned = try #require(manifest["artifact"]?["sha256"]?.stringValue)
-        #expect(try Self.model(riskd.port)["serving"]?["sha256"]?.stringValue == pinned)
+        #expect(described?["sha256"]?.stringValue == manifest["artifact"]?["sha256"]?.stringValue)
+
+        // The first rows of samples.json, predicted by the server: xgboost's own numbers, bit for bit.
+        let samples = try JSONParser().parse(Array((repository.read("disk/2/samples.json") ?? "").utf8))
+        let rows = try #require(samples["rows"]?.arrayValue?.prefix(10))
+        let instances = rows.map { row in JSONValue.object(["features": row["features"] ?? .null]) }
+        let body = JSONValue.object(["instances": .array(Array(instances))]).serialized()
+        let response = try httpRequest(
+            port: riskd.port, "POST", "/v1/models/disk/predict", headers: [("Content-Type", "application/json")],
+            body: body)
+        #expect(response.status == 200, "\(response.text)")
+        let prediction = try JSONParser().parse(response.body)
+        #expect(prediction["version"] == "2")
+        let risks = prediction["predictions"]?.arrayValue?.compactMap { $0["risk"]?.doubleValue }
+        #expect(risks == rows.compactMap { $0["prediction"]?.doubleValue })
     }
 
     @Test func anArtifactChangedAfterPublishingIsRefusedAndThePreviousVersionServes() throws {
