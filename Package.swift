@@ -49,13 +49,11 @@ let package = Package(
         .target(name: "Crypto", dependencies: ["CCrypto"]),
         .target(
             name: "Registry",
-            dependencies: [
-                "Inference", "ModelSpec", "Crypto", "JSON", "Log", "Metrics", "TimeFormat", "SystemIO",
-            ]),
+            dependencies: ["Inference", "ModelSpec", "Crypto", "JSON", "Log", "Metrics", "TimeFormat", "SystemIO"]),
         .target(name: "Monitoring", dependencies: ["JSON", "Metrics", "SystemIO", "ModelSpec"]),
         .target(name: "Outbound", dependencies: ["CCurl", "Log"]),
         // `riskd model validate|publish`: the registry's own loader and the manifest's parser, no server.
-        .target(name: "ModelTools", dependencies: ["Registry", "ModelSpec", "Crypto", "SystemIO"]),
+        .target(name: "ModelTools", dependencies: ["Registry", "ModelSpec", "JSON", "Crypto", "SystemIO"]),
         // Pure domain: scoring a batch, calibration, tiers and fallback; no HTTP types.
         .target(name: "RiskCore", dependencies: ["Registry", "ModelSpec", "Inference", "JSON"]),
         .target(
@@ -92,7 +90,7 @@ let package = Package(
         .testTarget(
             name: "MonitoringTests", dependencies: ["Monitoring", "ModelSpec"], resources: [.copy("Fixtures")]),
         .testTarget(
-            name: "ModelToolsTests", dependencies: ["ModelTools", "RiskdTesting", "Crypto", "JSON"],
+            name: "ModelToolsTests", dependencies: ["ModelTools", "Registry", "RiskdTesting", "Crypto", "JSON"],
             resources: [.copy("Fixtures")]),
         .testTarget(name: "OutboundTests", dependencies: ["Outbound", "RiskdTesting"]),
         .testTarget(name: "RiskCoreTests", dependencies: ["RiskCore", "Registry", "RiskdTesting", "Log", "Metrics"]),
