@@ -126,18 +126,23 @@ struct UBJSONReader {
         guard remaining > 0, bytes[position] == UInt8(ascii: "#") else { return (nil, nil) }
         position += 1
         let count = try length()
-        // Every element takes at least one byte, except in a typed container whose type has no payload;
-        // a count larger than what remains is truncation or a lie, refused before allocating.
+        // Every element takes at least `width` bytes, so a count larger than what remains is truncation or a
+        // lie, refused before allocating. Elements of a null or boolean typed container take no bytes at
+        // all: their count is capped instead, so a few bytes cannot ask for gigabytes of values.
         let width = type.map(Self.payloadWidth) ?? 1
-        guard count <= remaining / max(width, 1) else {
+        guard width > 0 ? count <= remaining / width : count <= Self.maxPayloadlessCount else {
             throw error("container of \(count) elements runs past the end of data")
         }
         return (type, count)
     }
 
+    /// Most elements a typed container of nulls or booleans may declare.
+    static let maxPayloadlessCount = 1 << 16
+
     /// The smallest payload of one element of `type` in a typed container.
     static func payloadWidth(_ type: UInt8) -> Int {
         switch type {
+        case UInt8(ascii: "Z"), UInt8(ascii: "T"), UInt8(ascii: "F"): 0
         case UInt8(ascii: "I"): 2
         case UInt8(ascii: "l"), UInt8(ascii: "d"): 4
         case UInt8(ascii: "L"), UInt8(ascii: "D"): 8

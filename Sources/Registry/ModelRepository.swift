@@ -3,7 +3,7 @@ import ModelSpec
 import SystemIO
 
 /// The on-disk layout operators know from TensorFlow Serving and Triton:
-/// `<directory>/<model-name>/<version>/{model.json|model.txt|model.riskd.json, manifest.json}` and an
+/// `<directory>/<model-name>/<version>/{model.json|model.ubj|model.txt|model.riskd.json, manifest.json}` and an
 /// optional `<directory>/<model-name>/aliases.json`.
 ///
 /// Scanning only lists directories and file attributes; nothing is read or parsed until a version

@@ -36,6 +36,7 @@ import Testing
         #expect(try parse([0x5B, 0x24, 0x64, 0x23, 0x55, 2, 0x3F, 0x80, 0, 0, 0xBF, 0, 0, 0]) == [1, -0.5])
         #expect(try parse(bytes("{$U#U\u{2}U\u{1}a\u{3}U\u{1}b\u{4}")) == ["a": 3, "b": 4])
         #expect(try parse(bytes("[$U#U\u{0}")) == [])
+        #expect(try parse(bytes("[$T#U\u{3}")) == [true, true, true])
         let object = try parse(bytes("{U\u{2}k1U\u{1}U\u{2}k2U\u{2}}")).objectValue
         #expect(object?.keys == ["k1", "k2"])  // document order kept
     }
@@ -57,6 +58,7 @@ import Testing
         (ascii("TT"), "unexpected data after the value"),
         (ascii("HU\u{3}abc"), "high-precision"),
         ([0x5B, 0x23, 0x64, 0x3F, 0x80, 0, 0], "non-negative integer length"),
+        ([0x5B, 0x24, 0x5A, 0x23, 0x6C, 0x10, 0, 0, 0], "runs past the end"),  // [$Z# 2^28 nulls from 9 bytes
     ])
     func malformedInputFailsWithAMessage(input: [UInt8], fragment: String) {
         #expect {
