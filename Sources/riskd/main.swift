@@ -8,26 +8,29 @@ import RiskService
 // graceful lifecycle Kubernetes expects (SIGTERM/SIGINT drain, SIGHUP reloads models).
 
 let arguments = Array(CommandLine.arguments.dropFirst())
+
+/// A one-shot subcommand: its report on stdout, problems on stderr, its status as the exit code.
+func runSubcommand(_ run: ([String], (String) -> Void, (String) -> Void) -> Int32) -> Never {
+    exit(
+        run(
+            Array(arguments.dropFirst()), { print($0, terminator: "") },
+            { FileHandle.standardError.write(Data($0.utf8)) }))
+}
+
 switch arguments.first {
 case "serve":
     break
 case "model":
-    exit(
-        ModelCommand.run(
-            Array(arguments.dropFirst()), output: { print($0, terminator: "") },
-            errors: { FileHandle.standardError.write(Data($0.utf8)) }))
+    runSubcommand(ModelCommand.run)
 case "check-config":
-    exit(
-        ConfigurationCheck.run(
-            Array(arguments.dropFirst()), output: { print($0, terminator: "") },
-            errors: { FileHandle.standardError.write(Data($0.utf8)) }))
+    runSubcommand(ConfigurationCheck.run)
 case "--version", "version":
     print("riskd \(riskdVersion)")
     exit(0)
 case "--help", "-h", "help", nil:
     print(
-        "riskd \(riskdVersion): failure-risk prediction service\n\ncommands:\n  serve    run the HTTP service\n"
-            + "  model    validate or publish a model version (riskd model --help)\n"
+        "riskd \(riskdVersion): failure-risk prediction service\n\ncommands:\n  serve         run the HTTP service\n"
+            + "  model         validate or publish a model version (riskd model --help)\n"
             + "  check-config  check policy, tokens and secret files as serve reads them\n")
     print(ServiceOption.usage)
     exit(arguments.first == nil ? 2 : 0)
