@@ -1,3 +1,4 @@
+import Foundation
 import HTTPCore
 import JSON
 import RiskCore
@@ -190,7 +191,12 @@ struct PredictionRequest {
         let start = reader.position
         var resolved: Int32?
         if expected < names.count, let raw = reader.unescapedStringBytes() {
-            if raw.elementsEqual(names[expected].utf8) { resolved = Int32(expected) } else { reader.position = start }
+            // One memcmp against the name's contiguous UTF-8, not a byte-by-byte walk of its UTF8View.
+            let equal =
+                names[expected].utf8.withContiguousStorageIfAvailable {
+                    $0.count == raw.count && ($0.isEmpty || memcmp($0.baseAddress!, raw.baseAddress!, raw.count) == 0)
+                } ?? raw.elementsEqual(names[expected].utf8)
+            if equal { resolved = Int32(expected) } else { reader.position = start }
         }
         if resolved == nil {
             let name = try JSONBody.syntax { () throws(JSONParseError) in try reader.parseString() }
