@@ -40,22 +40,16 @@ enum ASCII {
         }
     }
 
-    /// Lower-cased, OWS-trimmed, comma-separated list elements (RFC 9110 §5.6.1), empty ones kept.
-    static func listElements(_ values: [String]) -> [String] {
-        values.flatMap { $0.split(separator: ",", omittingEmptySubsequences: false) }.map {
-            $0.trimmingOWS().lowercased()
+    /// `bytes` without leading and trailing spaces and tabs (OWS), ASCII letters lower-cased.
+    static func loweredTrimmingOWS(_ bytes: Substring.UTF8View) -> String {
+        var start = bytes.startIndex
+        var end = bytes.endIndex
+        while start < end, bytes[start] == space || bytes[start] == tab { start = bytes.index(after: start) }
+        while end > start, bytes[bytes.index(before: end)] == space || bytes[bytes.index(before: end)] == tab {
+            end = bytes.index(before: end)
         }
-    }
-}
-
-extension StringProtocol {
-    /// Drops leading and trailing spaces and tabs (OWS).
-    func trimmingOWS() -> String {
-        let bytes = Array(utf8)
-        var start = 0
-        var end = bytes.count
-        while start < end, bytes[start] == ASCII.space || bytes[start] == ASCII.tab { start += 1 }
-        while end > start, bytes[end - 1] == ASCII.space || bytes[end - 1] == ASCII.tab { end -= 1 }
-        return String(decoding: bytes[start..<end], as: UTF8.self)
+        let trimmed = bytes[start..<end]
+        if !trimmed.contains(where: { $0 >= 0x41 && $0 <= 0x5A }) { return String(Substring(trimmed)) }
+        return String(decoding: trimmed.map(lowercased), as: UTF8.self)
     }
 }

@@ -36,6 +36,30 @@ public struct HTTPHeaders: Sendable, Sequence {
         fields.filter { Self.equalNames($0.name, name) }.map(\.value)
     }
 
+    /// How many fields are named `name`, without collecting their values.
+    public func count(of name: String) -> Int {
+        var count = 0
+        for field in fields where Self.equalNames(field.name, name) { count += 1 }
+        return count
+    }
+
+    /// The lower-cased, OWS-trimmed elements of every `name` field read as a comma-separated list
+    /// (RFC 9110 §5.6.1), empty elements kept; allocates nothing when the field is absent.
+    public func listElements(of name: String) -> [String] {
+        var elements: [String] = []
+        for field in fields where Self.equalNames(field.name, name) {
+            let bytes = field.value.utf8
+            var start = bytes.startIndex
+            while true {
+                let end = bytes[start...].firstIndex(of: UInt8(ascii: ",")) ?? bytes.endIndex
+                elements.append(ASCII.loweredTrimmingOWS(bytes[start..<end]))
+                guard end != bytes.endIndex else { break }
+                start = bytes.index(after: end)
+            }
+        }
+        return elements
+    }
+
     public func contains(_ name: String) -> Bool {
         fields.contains { Self.equalNames($0.name, name) }
     }

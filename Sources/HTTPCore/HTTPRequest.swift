@@ -48,13 +48,13 @@ public struct HTTPRequest: Sendable {
     /// header. Compare it for equality: a prefix test would let `application/jsonx` pass as JSON.
     public var mediaType: String? {
         guard let value = headers["Content-Type"] else { return nil }
-        let essence = value.split(separator: ";", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
-        return essence.trimmingOWS().lowercased()
+        let bytes = value.utf8
+        return ASCII.loweredTrimmingOWS(bytes[..<(bytes.firstIndex(of: UInt8(ascii: ";")) ?? bytes.endIndex)])
     }
 
     /// Whether the client wants the connection kept open after this exchange (RFC 9112 §9.3).
     public var wantsKeepAlive: Bool {
-        let options = ASCII.listElements(headers.values("Connection"))
+        let options = headers.listElements(of: "Connection")
         if options.contains("close") { return false }
         return version == .http1_1 || options.contains("keep-alive")
     }

@@ -1,14 +1,18 @@
 extension HTTPRequestParser {
     /// `method SP request-target SP HTTP-version` (RFC 9112 §3).
     mutating func parseRequestLine(_ line: ArraySlice<UInt8>) throws(HTTPParseError) {
-        let parts = line.split(separator: ASCII.space, omittingEmptySubsequences: false)
-        guard parts.count == 3, !parts[0].isEmpty, !parts[1].isEmpty else {
-            throw .bad("malformed request line")
-        }
-        guard parts[0].allSatisfy(ASCII.isTokenCharacter) else { throw .bad("invalid method") }
-        guard parts[1].allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else { throw .bad("invalid request target") }
-        head.method = HTTPMethod(rawValue: String(decoding: parts[0], as: UTF8.self))
-        head.version = try Self.parseVersion(parts[2])
+        // Exactly three parts separated by single spaces, found by index so no part is copied.
+        guard let firstSpace = line.firstIndex(of: ASCII.space),
+            let secondSpace = line[(firstSpace + 1)...].firstIndex(of: ASCII.space),
+            !line[(secondSpace + 1)...].contains(ASCII.space)
+        else { throw .bad("malformed request line") }
+        let method = line[..<firstSpace]
+        let target = line[(firstSpace + 1)..<secondSpace]
+        guard !method.isEmpty, !target.isEmpty else { throw .bad("malformed request line") }
+        guard method.allSatisfy(ASCII.isTokenCharacter) else { throw .bad("invalid method") }
+        guard target.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else { throw .bad("invalid request target") }
+        head.method = HTTPMethod(rawValue: String(decoding: method, as: UTF8.self))
+        head.version = try Self.parseVersion(line[(secondSpace + 1)...])
         // A method token outside the registered set is rejected before any routing, as llhttp's strict mode
         // does, so it never reaches a handler or reads as a missing route (404). Methods are case-sensitive.
         // 400 rather than RFC 9110's suggested 501: the request is the client's to fix, and a 5xx would count
@@ -16,7 +20,7 @@ extension HTTPRequestParser {
         guard HTTPMethod.standard.contains(head.method) else {
             throw HTTPParseError(.badRequest, code: "unknown_method", "unknown request method \(head.method)")
         }
-        head.target = try Self.originForm(String(decoding: parts[1], as: UTF8.self), method: head.method)
+        head.target = try Self.originForm(String(decoding: target, as: UTF8.self), method: head.method)
         try Self.checkPercentEncoding(head.target)
     }
 
@@ -32,9 +36,9 @@ extension HTTPRequestParser {
 
     /// `HTTP/DIGIT.DIGIT`: other majors are 505; a higher 1.x minor is served as 1.1 (RFC 9110 §2.5).
     static func parseVersion(_ bytes: ArraySlice<UInt8>) throws(HTTPParseError) -> HTTPVersion {
-        let text = Array(bytes)
-        guard text.count == 8, text[0..<5].elementsEqual("HTTP/".utf8), text[6] == UInt8(ascii: "."),
-            let major = ASCII.decimalValue(text[5]), let minor = ASCII.decimalValue(text[7])
+        let text = bytes.startIndex
+        guard bytes.count == 8, bytes.prefix(5).elementsEqual("HTTP/".utf8), bytes[text + 6] == UInt8(ascii: "."),
+            let major = ASCII.decimalValue(bytes[text + 5]), let minor = ASCII.decimalValue(bytes[text + 7])
         else { throw .bad("malformed HTTP version") }
         guard major == 1 else {
             throw HTTPParseError(
@@ -80,15 +84,15 @@ extension HTTPRequestParser {
     /// Decides how the body is framed (RFC 9112 §6.3) once the head is complete.
     mutating func finishHead() throws(HTTPParseError) -> HTTPParserEvent? {
         let headers = head.headers
-        if head.version == .http1_1 && headers.values("Host").count != 1 {
+        if head.version == .http1_1 && headers.count(of: "Host") != 1 {
             throw .bad("HTTP/1.1 requires exactly one Host header")
         }
-        for name in Self.singletonFields where headers.values(name).count > 1 {
+        for name in Self.singletonFields where headers.count(of: name) > 1 {
             throw .bad("more than one \(name) header")
         }
-        let codings = ASCII.listElements(headers.values("Transfer-Encoding"))
-        let lengths = ASCII.listElements(headers.values("Content-Length"))
-        if !headers.values("Transfer-Encoding").isEmpty {
+        let codings = headers.listElements(of: "Transfer-Encoding")
+        let lengths = headers.listElements(of: "Content-Length")
+        if headers.contains("Transfer-Encoding") {
             guard lengths.isEmpty else { throw .bad("both Transfer-Encoding and Content-Length") }
             guard head.version == .http1_1 else { throw .bad("Transfer-Encoding in an HTTP/1.0 request") }
             // RFC 9112 §6.3: when chunked is not the final coding the length cannot be known: 400 and close.
@@ -141,7 +145,7 @@ extension HTTPRequestParser {
 
     /// `Expect: 100-continue` is honoured for HTTP/1.1; any other expectation is 417.
     private mutating func checkExpectation() throws(HTTPParseError) {
-        let expectations = ASCII.listElements(head.headers.values("Expect"))
+        let expectations = head.headers.listElements(of: "Expect")
         guard !expectations.isEmpty else { return }
         guard expectations == ["100-continue"] else {
             throw HTTPParseError(.expectationFailed, code: "expectation_failed", "unsupported expectation")

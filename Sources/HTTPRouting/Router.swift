@@ -55,7 +55,9 @@ public struct Router<Handler: Sendable>: Sendable {
     /// The handler for `method` on `path` (raw, not percent-decoded); HEAD falls back to the GET handler.
     public func match(_ method: HTTPMethod, path: String) -> RouteMatch<Handler> {
         var values: [Substring] = []
-        guard let node = find(Self.segments(of: path)[...], from: 0, values: &values) else { return .notFound }
+        let segments: Substring? =
+            path == "/" || path.isEmpty ? nil : path.hasPrefix("/") ? path.dropFirst() : path[...]
+        guard let node = find(segments, from: 0, values: &values) else { return .notFound }
         let endpoints = nodes[node].endpoints
         let template = nodes[node].template ?? path
         let chosen =
@@ -76,9 +78,13 @@ public struct Router<Handler: Sendable>: Sendable {
     }
 
     /// Depth-first search preferring literals; collects parameter values along the successful branch.
-    private func find(_ segments: ArraySlice<Substring>, from node: Int, values: inout [Substring]) -> Int? {
-        guard let segment = segments.first else { return nodes[node].endpoints.isEmpty ? nil : node }
-        let rest = segments.dropFirst()
+    /// `segments` is the rest of the path after a `/` ("a/b"), nil once every segment is consumed; segments
+    /// are found by index, so matching copies no part of the path.
+    private func find(_ segments: Substring?, from node: Int, values: inout [Substring]) -> Int? {
+        guard let segments else { return nodes[node].endpoints.isEmpty ? nil : node }
+        let slash = segments.utf8.firstIndex(of: UInt8(ascii: "/"))
+        let segment = segments[..<(slash ?? segments.endIndex)]
+        let rest = slash.map { segments[segments.index(after: $0)...] }
         if let literal = nodes[node].literals.first(where: { $0.segment.utf8.elementsEqual(segment.utf8) }),
             let found = find(rest, from: literal.node, values: &values)
         {
@@ -92,7 +98,6 @@ public struct Router<Handler: Sendable>: Sendable {
     }
 
     /// "/a/b" → ["a", "b"]; "/" → []; a trailing slash yields an empty last segment (which never matches).
-    /// Substrings of the path, so matching allocates no string per segment.
     private static func segments(of path: String) -> [Substring] {
         guard path != "/" && !path.isEmpty else { return [] }
         let trimmed = path.hasPrefix("/") ? path.dropFirst() : Substring(path)

@@ -153,8 +153,13 @@ public struct RiskScorer: Sendable {
 
     private func missingNames(_ rows: FeatureMatrix, row: Int, names: [String]) -> [String] {
         let base = row * rows.columnCount
+        let columns = base..<(base + rows.columnCount)
+        var count = 0
+        for index in columns where rows.values[index].isNaN { count += 1 }
+        guard count > 0 else { return [] }
         var missing: [String] = []
-        for column in 0..<rows.columnCount where rows.values[base + column].isNaN { missing.append(names[column]) }
+        missing.reserveCapacity(count)  // one allocation, not one per doubling
+        for index in columns where rows.values[index].isNaN { missing.append(names[index - base]) }
         return missing
     }
 

@@ -1,3 +1,4 @@
+import Foundation
 import HTTPCore
 import JSON
 import RiskCore
@@ -158,6 +159,8 @@ struct PredictionRequest {
 
     private mutating func decodeFeatures(_ reader: inout JSONReader, row: Int) throws(HTTPResponseError) {
         var position = 0
+        // A row usually names every expected feature: size the first row's cells at once rather than by doubling.
+        if row == 0 { cells.reserveCapacity(names.count) }
         try JSONBody.object(
             &reader, depth: 4,
             keyedBy: { (reader) throws(HTTPResponseError) -> Int32 in
@@ -188,7 +191,12 @@ struct PredictionRequest {
         let start = reader.position
         var resolved: Int32?
         if expected < names.count, let raw = reader.unescapedStringBytes() {
-            if raw.elementsEqual(names[expected].utf8) { resolved = Int32(expected) } else { reader.position = start }
+            // One memcmp against the name's contiguous UTF-8, not a byte-by-byte walk of its UTF8View.
+            let equal =
+                names[expected].utf8.withContiguousStorageIfAvailable {
+                    $0.count == raw.count && ($0.isEmpty || memcmp($0.baseAddress!, raw.baseAddress!, raw.count) == 0)
+                } ?? raw.elementsEqual(names[expected].utf8)
+            if equal { resolved = Int32(expected) } else { reader.position = start }
         }
         if resolved == nil {
             let name = try JSONBody.syntax { () throws(JSONParseError) in try reader.parseString() }

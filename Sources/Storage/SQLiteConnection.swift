@@ -63,21 +63,34 @@ final class SQLiteConnection: SQLConnection, @unchecked Sendable {
             sqlite3_reset(statement)
             sqlite3_clear_bindings(statement)
         }
-        for (index, value) in parameters.enumerated() {
-            let position = Int32(index + 1)
-            switch value {
-            case .null: sqlite3_bind_null(statement, position)
-            case .integer(let number): sqlite3_bind_int64(statement, position, number)
-            case .real(let number): sqlite3_bind_double(statement, position, number)
-            case .text(let text): sqlite3_bind_text(statement, position, text, -1, riskd_sqlite_transient())
-            }
+        // Text parameters are copied once into one NUL-separated buffer and bound in place (SQLITE_STATIC:
+        // SQLite reads them until the reset above), instead of SQLite copying each one with its own malloc.
+        var texts: [UInt8] = []
+        for case .text(let text) in parameters {
+            texts.append(contentsOf: text.utf8)
+            texts.append(0)
         }
-        var rows: [[SQLValue]] = []
-        while true {
-            switch sqlite3_step(statement) {
-            case SQLITE_ROW: rows.append(row(statement))
-            case SQLITE_DONE: return rows
-            default: throw StorageError(.failed, "SQLite: \(String(cString: sqlite3_errmsg(handle))) in \(sql)")
+        return try texts.withUnsafeBufferPointer { (buffer) throws(StorageError) -> [[SQLValue]] in
+            var offset = 0
+            for (index, value) in parameters.enumerated() {
+                let position = Int32(index + 1)
+                switch value {
+                case .null: sqlite3_bind_null(statement, position)
+                case .integer(let number): sqlite3_bind_int64(statement, position, number)
+                case .real(let number): sqlite3_bind_double(statement, position, number)
+                case .text(let text):
+                    let start = UnsafeRawPointer(buffer.baseAddress! + offset).assumingMemoryBound(to: CChar.self)
+                    sqlite3_bind_text(statement, position, start, Int32(text.utf8.count), nil)
+                    offset += text.utf8.count + 1
+                }
+            }
+            var rows: [[SQLValue]] = []
+            while true {
+                switch sqlite3_step(statement) {
+                case SQLITE_ROW: rows.append(row(statement))
+                case SQLITE_DONE: return rows
+                default: throw StorageError(.failed, "SQLite: \(String(cString: sqlite3_errmsg(handle))) in \(sql)")
+                }
             }
         }
     }
