@@ -50,6 +50,8 @@ let package = Package(
             dependencies: ["Inference", "Features", "Crypto", "JSON", "Log", "Metrics", "TimeFormat", "SystemIO"]),
         .target(name: "Monitoring", dependencies: ["JSON", "Metrics", "SystemIO"]),
         .target(name: "Outbound", dependencies: ["CCurl", "Log"]),
+        // PromQL feature sources: instant queries over Outbound, response decoding, rows per entity.
+        .target(name: "PrometheusSource", dependencies: ["Outbound", "JSON", "SystemIO"]),
         // Pure domain: scoring a batch, calibration, tiers and fallback; no HTTP types.
         .target(name: "RiskCore", dependencies: ["Registry", "Inference", "JSON"]),
         .target(
@@ -59,6 +61,7 @@ let package = Package(
             dependencies: [
                 "HTTPServer", "HTTPCore", "HTTPRouting", "JSON", "Registry", "RiskCore", "Features", "Inference",
                 "Monitoring", "Alerting", "Storage", "SystemIO", "Crypto", "Log", "Metrics", "TimeFormat",
+                "PrometheusSource",
             ],
             plugins: ["EmbedOpenAPI"]),
         // Build tool: openapi.yaml at the root becomes Swift source in RiskService (served at /openapi.yaml).
@@ -84,6 +87,7 @@ let package = Package(
         .testTarget(name: "RegistryTests", dependencies: ["Registry", "RiskdTesting"]),
         .testTarget(name: "MonitoringTests", dependencies: ["Monitoring"], resources: [.copy("Fixtures")]),
         .testTarget(name: "OutboundTests", dependencies: ["Outbound", "RiskdTesting"]),
+        .testTarget(name: "PrometheusSourceTests", dependencies: ["PrometheusSource", "JSON", "RiskdTesting"]),
         .testTarget(name: "RiskCoreTests", dependencies: ["RiskCore", "Registry", "RiskdTesting", "Log", "Metrics"]),
         .testTarget(name: "AlertingTests", dependencies: ["Alerting", "Storage", "RiskdTesting"]),
         .testTarget(
