@@ -51,9 +51,10 @@ final class PrometheusFeatureFeed: Sendable {
     /// Evaluation duration buckets (seconds): queries take milliseconds to the timeout.
     static let durationBuckets: [Double] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60]
 
-    init(sources: [PrometheusFeatureSource], client: PrometheusClient, concurrency: Int, metrics: MetricsRegistry,
-        logger: Logger)
-    {
+    init(
+        sources: [PrometheusFeatureSource], client: PrometheusClient, concurrency: Int, metrics: MetricsRegistry,
+        logger: Logger
+    ) {
         self.sources = sources
         self.logger = logger
         runner = PrometheusQueryRunner(client: client, concurrency: concurrency)

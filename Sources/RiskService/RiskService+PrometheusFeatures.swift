@@ -108,7 +108,8 @@ extension RiskService {
         for name in rows.columns {
             guard let target = model.featureIndex[name] else {
                 throw .init(
-                    reason: "unknown_feature", message: "version \(model.version) of \(source.model) has no feature \(name)")
+                    reason: "unknown_feature",
+                    message: "version \(model.version) of \(source.model) has no feature \(name)")
             }
             targets.append(target)
         }
