@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import JSON
 import Log
 import Metrics
 import PrometheusSource
@@ -111,6 +112,17 @@ final class PrometheusFeatureFeed: Sendable {
         }
         thread.name = "riskd-prometheus-schedule"
         thread.start()
+    }
+
+    /// Start-up note: model features a source leaves undeclared are always missing values.
+    func warnUndeclared(features: (String) -> [String]) {
+        for source in sources {
+            let undeclared = source.undeclared(modelFeatures: features(source.model))
+            guard !undeclared.isEmpty else { continue }
+            logger.warning(
+                "model features not declared in its Prometheus source are always missing",
+                ["model": .string(source.model), "features": .array(undeclared.map(JSONValue.string))])
+        }
     }
 
     /// Stops the schedule, waiting (bounded) for an evaluation in progress to finish its incident decisions.

@@ -122,6 +122,7 @@ public final class RiskService: Sendable {
         }
         registry.reload()
         try policy.validatePrometheusSources { [registry] in registry.snapshot.models[$0]?.serving?.featureNames }
+        prometheusFeed?.warnUndeclared { [registry] in registry.snapshot.models[$0]?.serving?.featureNames ?? [] }
         try restoreState()
         storeDelivery.start()
         registry.startWatching()
