@@ -105,6 +105,14 @@ import Testing
         #expect(try running.request("GET", "/v1/entities/h3/risk").status == 404)
         // Prometheus-derived points never enter the telemetry store.
         #expect(try running.request("GET", "/metrics").text.contains("riskd_entities 0"))
+        // Posted telemetry never scores a Prometheus-sourced model; GET risk still answers from Prometheus.
+        let posted = try running.request(
+            "POST", "/v1/entities/h1/telemetry",
+            json: IncidentLoopTests.telemetry([("temp", 0)], at: Date().timeIntervalSince1970 - 5))
+        #expect(posted.status == 200, "\(posted.text)")
+        #expect(try posted.json()["risks"] == JSONValue.array([]))
+        let merged = try running.request("GET", "/v1/entities/h1/risk").json()["risks"]?.arrayValue ?? []
+        #expect(merged.map { $0["feature_source"] } == [.string("prometheus")])
 
         // Every failure is counted under its reason, one evaluation after another.
         let failing: [(Mode, String)] = [
@@ -124,6 +132,25 @@ import Testing
             try risk.json()["risks"]?.arrayValue?.first?["prediction"]?["prediction_id"]
                 == first["prediction"]?["prediction_id"])
         #expect(try running.request("GET", "/livez").status == 200)
+    }
+
+    @Test func prometheusFlagsAreParsedWithTheirBounds() throws {
+        let resolved = try ServiceConfiguration.resolve(
+            arguments: ["--prometheus-url", "http://127.0.0.1:9090", "--prometheus-max-series", "500"],
+            environment: ["RISKD_PROMETHEUS_TIMEOUT": "2.5", "RISKD_PROMETHEUS_CONCURRENCY": "8"])
+        #expect(resolved.prometheusURL == "http://127.0.0.1:9090")
+        #expect(resolved.prometheusTimeout == 2.5)
+        #expect(resolved.prometheusMaxSeries == 500)
+        #expect(resolved.prometheusConcurrency == 8)
+        #expect(try ServiceConfiguration.resolve(arguments: [], environment: [:]).prometheusURL == nil)
+        for bad in [
+            ["--prometheus-url", "prometheus:9090"], ["--prometheus-timeout", "0"],
+            ["--prometheus-max-series", "0"], ["--prometheus-concurrency", "65"],
+        ] {
+            #expect(throws: ServiceConfiguration.Error.self, "\(bad)") {
+                try ServiceConfiguration.resolve(arguments: bad, environment: [:])
+            }
+        }
     }
 
     @Test func aPrometheusThatIsDownIsCountedAndTheMisconfiguredPolicyStopsStartUp() throws {
