@@ -20,7 +20,7 @@ import Testing
     }
 
     static let policy = """
-        {"suppression": {"cooldown_seconds": 0},
+        {"suppression": {"cooldown_seconds": 0}, "pagerduty": {"hold_seconds": 0},
          "prometheus_sources": [{"model": "disk", "entity_label": "instance", "interval_seconds": 1,
                                  "features": {"a": "avg_over_time(temp[5m])", "b": "max_over_time(errors[1h])"}}]}
         """
@@ -132,6 +132,13 @@ import Testing
             try risk.json()["risks"]?.arrayValue?.first?["prediction"]?["prediction_id"]
                 == first["prediction"]?["prediction_id"])
         #expect(try running.request("GET", "/livez").status == 200)
+
+        // With a hold of 0 a low risk resolves at once: so the failures above could have resolved, and did not.
+        mode.current = .values(["avg_over_time(temp[5m])": ["h1": -4], "max_over_time(errors[1h])": ["h1": 0]])
+        #expect(pagerDuty.waitForRequests(count: 2, timeout: 10))
+        let resolve = try #require(try IncidentLoopTests.events(pagerDuty).last)
+        #expect(resolve["event_action"] == "resolve")
+        #expect(resolve["dedup_key"] == "riskd/disk/h1")
     }
 
     @Test func prometheusFlagsAreParsedWithTheirBounds() throws {
