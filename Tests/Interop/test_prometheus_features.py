@@ -271,6 +271,8 @@ def test_features_from_prometheus_equal_python_aggregations_and_page(stack, star
     assert page["payload"]["source"] == "sda"
     assert page["payload"]["custom_details"]["model"] == "disk-smart"
 
+    # Some more scrapes, so the aggregations run over a handful of changing values.
+    wait_for(lambda: exporter.scrapes >= 8, 30, "eight scrapes")
     # Stop the exporter's samples, then take an evaluation made after the last sample landed: from then
     # on Prometheus holds exactly the samples the exporter recorded.
     served = exporter.freeze()
@@ -285,13 +287,25 @@ def test_features_from_prometheus_equal_python_aggregations_and_page(stack, star
     sda = wait_for(lambda: risk_after_freeze("sda"), 30, "an evaluation after the freeze")
     sdb = wait_for(lambda: risk_after_freeze("sdb"), 30, "an evaluation of sdb after the freeze")
 
+    def held(metric, device, at):
+        """The samples Prometheus holds for one device's series at `at`: [(timestamp, value), ...]."""
+        selector = metric[:-1] + f',device="{device}"}}[{WINDOW}]'
+        result = prometheus.query(selector, at=f"{at:.3f}")["result"]
+        assert len(result) == 1, result
+        return [(timestamp, float(value)) for timestamp, value in result[0]["values"]]
+
+    # sda's reallocated count is 8 × the scrape number: it names the exporter scrape behind each timestamp.
+    scrape_at = {timestamp: round(value / 8) for timestamp, value in held(REALLOCATED, "sda", sda["as_of"])}
     for device, entry in (("sda", sda), ("sdb", sdb)):
-        pairs = served[device]
+        reallocated = held(REALLOCATED, device, entry["as_of"])
+        temperatures = held(TEMPERATURE, device, entry["as_of"])
+        assert [t for t, _ in reallocated] == [t for t, _ in temperatures] == sorted(scrape_at)
+        # Each sample Prometheus holds is what the exporter recorded serving in that scrape ...
+        pairs = [served[device][scrape_at[t] - 1] for t, _ in reallocated]
+        assert [(r, t) for (_, r), (_, t) in zip(reallocated, temperatures)] == pairs
+        # ... and at most one scrape (in flight when a scrape timed out under load) is not held.
+        assert len(pairs) >= len(served[device]) - 1 >= 7
         assert len({pair[1] for pair in pairs}) > 1, "temperatures must change over time"
-        # Prometheus holds every sample the exporter served, in order (nothing lost, nothing extra).
-        selector = TEMPERATURE[:-1] + f',device="{device}"}}[{WINDOW}]'
-        held = prometheus.query(selector, at=f"{entry['as_of']:.3f}")["result"]
-        assert [float(value) for _, value in held[0]["values"]] == [pair[1] for pair in pairs]
         expected = expected_features(pairs)
         assert entry["feature_source"] == "prometheus"
         assert entry["model"] == "disk-smart" and entry["version"] == "1"
