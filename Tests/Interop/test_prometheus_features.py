@@ -273,8 +273,8 @@ def test_features_from_prometheus_equal_python_aggregations_and_page(stack, star
 
     # Some more scrapes, so the aggregations run over a handful of changing values.
     wait_for(lambda: exporter.scrapes >= 8, 30, "eight scrapes")
-    # Stop the exporter's samples, then take an evaluation made after the last sample landed: from then
-    # on Prometheus holds exactly the samples the exporter recorded.
+    # Stop the exporter's samples (scrapes fail from now on), then take an evaluation made after the last
+    # sample landed, so riskd and the checks below see the same, final set of samples.
     served = exporter.freeze()
     frozen_at = time.time()
     time.sleep(2.5)  # a scrape in flight at the freeze has finished
