@@ -54,6 +54,8 @@ let package = Package(
         .target(name: "Outbound", dependencies: ["CCurl", "Log"]),
         // `riskd model validate|publish`: the registry's own loader and the manifest's parser, no server.
         .target(name: "ModelTools", dependencies: ["Registry", "ModelSpec", "JSON", "Crypto", "SystemIO"]),
+        // PromQL feature sources: instant queries over Outbound, response decoding, rows per entity.
+        .target(name: "PrometheusSource", dependencies: ["Outbound", "JSON", "SystemIO"]),
         // Pure domain: scoring a batch, calibration, tiers and fallback; no HTTP types.
         .target(name: "RiskCore", dependencies: ["Registry", "ModelSpec", "Inference", "JSON"]),
         .target(
@@ -63,6 +65,7 @@ let package = Package(
             dependencies: [
                 "HTTPServer", "HTTPCore", "HTTPRouting", "JSON", "Registry", "RiskCore", "Features", "Inference",
                 "Monitoring", "Alerting", "Storage", "SystemIO", "Crypto", "Log", "Metrics", "TimeFormat", "ModelSpec",
+                "PrometheusSource",
             ],
             plugins: ["EmbedOpenAPI"]),
         // Build tool: openapi.yaml at the root becomes Swift source in RiskService (served at /openapi.yaml).
@@ -93,6 +96,7 @@ let package = Package(
             name: "ModelToolsTests", dependencies: ["ModelTools", "Registry", "RiskdTesting", "Crypto", "JSON"],
             resources: [.copy("Fixtures")]),
         .testTarget(name: "OutboundTests", dependencies: ["Outbound", "RiskdTesting"]),
+        .testTarget(name: "PrometheusSourceTests", dependencies: ["PrometheusSource", "JSON", "RiskdTesting"]),
         .testTarget(name: "RiskCoreTests", dependencies: ["RiskCore", "Registry", "RiskdTesting", "Log", "Metrics"]),
         .testTarget(name: "AlertingTests", dependencies: ["Alerting", "Storage", "RiskdTesting"]),
         .testTarget(

@@ -30,11 +30,14 @@ enum OutboxSink {
 /// therefore page exactly once, and a page exists if and only if the incident change that caused it
 /// committed. `StoreOutboxDelivery` delivers it.
 extension RiskService {
-    func decideIncident(model: String, version: Int?, entity: String, assessment: RiskAssessment, predictionID: String)
-        throws(HTTPResponseError)
-    {
+    /// `labels` (for suppression groups and the page's group) default to the entity's telemetry labels;
+    /// Prometheus-sourced assessments pass their series' labels.
+    func decideIncident(
+        model: String, version: Int?, entity: String, assessment: RiskAssessment, predictionID: String,
+        labels: [String: String]? = nil
+    ) throws(HTTPResponseError) {
         let key = PagerDutyEvents.dedupKey(model: model, entity: entity)
-        let labels = entities.labels(entity: entity) ?? [:]
+        let labels = labels ?? entities.labels(entity: entity) ?? [:]
         let lifecycle = incidentLoop.lifecycle
         try storing(what: "outbox") { () throws(StorageError) in
             try store.updateIncident(dedupKey: key) { [self] transaction throws(StorageError) in

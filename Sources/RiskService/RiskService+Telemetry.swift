@@ -31,9 +31,15 @@ extension RiskService {
         add(&router, .GET, "/v1/entities/{entity}/risk", role: .read, blocking: true) { [self] request, context, _ in
             let entity = try entityID(context)
             try refreshFromSharedStore(entity)
+            let models = try requestedModels(request)
+            // Prometheus-sourced models answer from their latest evaluation (riskd keeps no telemetry for them).
+            let sourced = prometheusRisks(entity: entity, models: models)
             guard entities.labels(entity: entity) != nil else {
+                guard sourced.isEmpty else { return .json(.ok, ["entity": .string(entity), "risks": .array(sourced)]) }
                 throw HTTPResponseError.notFound(
-                    "entity_not_found", "no telemetry for entity \"\(entity)\" (or it was evicted)")
+                    "entity_not_found",
+                    "no telemetry for entity \"\(entity)\" (or it was evicted), and no Prometheus feature source "
+                        + "returned it")
             }
             var asOf: Double?
             if let text = request.queryValue("as_of") {
@@ -42,8 +48,8 @@ extension RiskService {
                 }
                 asOf = value
             }
-            let risks = try assessEntity(entity, models: try requestedModels(request), asOf: asOf)
-            return .json(.ok, ["entity": .string(entity), "risks": .array(risks)])
+            let risks = try assessEntity(entity, models: models, asOf: asOf)
+            return .json(.ok, ["entity": .string(entity), "risks": .array(sourced + risks)])
         }
     }
 
@@ -92,7 +98,8 @@ extension RiskService {
         let snapshot = registry.snapshot
         var results: [JSONValue] = []
         for name in models ?? telemetryModels(snapshot) {
-            guard let entry = snapshot.models[name] else { continue }
+            // A Prometheus-sourced model is never scored from posted telemetry (two sources, one incident).
+            guard let entry = snapshot.models[name], prometheusFeed?.isSourced(name) != true else { continue }
             guard let model = entry.route(routingValue: EntityRouting.routingValue(entity)) else {
                 if let result = try assessWithoutModel(entry, entity: entity, asOf: asOf) { results.append(result) }
                 continue

@@ -7,6 +7,7 @@ import HTTPServer
 import Log
 import Metrics
 import Monitoring
+import PrometheusSource
 import Registry
 import Storage
 import Synchronization
@@ -46,6 +47,8 @@ public final class RiskService: Sendable {
     let predictionJournal: PredictionJournal
     /// Delivers the pages in the state store's outbox (the file outbox keeps the other events).
     let storeDelivery: StoreOutboxDelivery
+    /// The policy's `prometheus_sources`, evaluated against `--prometheus-url` (nil when there are none).
+    let prometheusFeed: PrometheusFeatureFeed?
     private let server: Mutex<HTTPServer?> = Mutex(nil)
 
     public init(configuration: ServiceConfiguration, logger: Logger) throws {
@@ -102,6 +105,7 @@ public final class RiskService: Sendable {
             logger: logger.child(label: "riskd.alerting"))
         storeDelivery = StoreOutboxDelivery(store: store, borrowingFrom: incidentLoop.outbox)
         incidentLoop.suppressor.requireLedger()
+        prometheusFeed = try Self.prometheusFeed(configuration, policy, metrics: metrics, logger: logger)
         DriftMetrics.register(on: metrics) { observers.all().map(\.drift) }
         OutcomeMetrics.register(on: metrics) { observers.all().map(\.outcomes) }
     }
@@ -113,6 +117,8 @@ public final class RiskService: Sendable {
             logger.warning(AccessControl.openModeWarning, ["host": .string(configuration.server.host)])
         }
         registry.reload()
+        try policy.validatePrometheusSources { [registry] in registry.snapshot.models[$0]?.serving?.featureNames }
+        prometheusFeed?.warnUndeclared { [registry] in registry.snapshot.models[$0]?.serving?.featureNames ?? [] }
         try restoreState()
         storeDelivery.start()
         registry.startWatching()
@@ -120,6 +126,10 @@ public final class RiskService: Sendable {
         digestTicker.start(interval: 1) { [weak self] in self?.sendStoredDigests(now: Date().timeIntervalSince1970) }
         aggregation.start(interval: Self.aggregationInterval) { [weak self] in
             self?.observers.refreshAggregates(now: Date().timeIntervalSince1970)
+        }
+        prometheusFeed?.start { [weak self] source in
+            guard let self, let feed = self.prometheusFeed else { return }
+            self.evaluatePrometheusSource(source, feed: feed)
         }
         let routes = makeRoutes()
         slo.register(routes.trackers, on: metrics)
@@ -154,6 +164,7 @@ public final class RiskService: Sendable {
         let server = self.server.withLock { $0 }
         server?.shutdown(gracePeriod: configuration.gracePeriod)
         registry.stopWatching()
+        prometheusFeed?.stop()
         maintenance.stop()
         digestTicker.stop()
         aggregation.stop()
@@ -167,6 +178,29 @@ public final class RiskService: Sendable {
         store.close()
         auditLog.close()
         logger.info("riskd stopped")
+    }
+
+    /// The feed for the policy's Prometheus sources: they need `--prometheus-url`, and the URL alone is
+    /// only worth a warning (nothing to evaluate).
+    private static func prometheusFeed(
+        _ configuration: ServiceConfiguration, _ policy: ServicePolicy, metrics: MetricsRegistry, logger: Logger
+    ) throws -> PrometheusFeatureFeed? {
+        guard let url = configuration.prometheusURL else {
+            guard policy.prometheusSources.isEmpty else {
+                throw ServiceConfiguration.Error(
+                    description: "the policy file declares prometheus_sources but --prometheus-url is not set")
+            }
+            return nil
+        }
+        guard !policy.prometheusSources.isEmpty else {
+            logger.warning("--prometheus-url is set but the policy file declares no prometheus_sources")
+            return nil
+        }
+        let client = PrometheusClient(
+            baseURL: url, timeout: configuration.prometheusTimeout, maxSeries: configuration.prometheusMaxSeries)
+        return PrometheusFeatureFeed(
+            sources: policy.prometheusSources, client: client, concurrency: configuration.prometheusConcurrency,
+            metrics: metrics, logger: logger.child(label: "riskd.prometheus"))
     }
 
     /// SIGHUP: rescan the model repository now.

@@ -32,6 +32,11 @@ public struct ServiceConfiguration: Sendable {
     public var predictionStoreBytes = 16 << 30
     public var predictionLogSampleRate = 0.01
     public var predictionLogMaxBytes = 256 << 20
+    /// `--prometheus-url`: where the policy's `prometheus_sources` are evaluated; nil turns them off.
+    public var prometheusURL: String?
+    public var prometheusTimeout: Double = 10
+    public var prometheusMaxSeries = 10_000
+    public var prometheusConcurrency = 4
 
     public init(modelsDirectory: String) {
         registry = RegistryConfiguration(directory: modelsDirectory)
@@ -126,6 +131,20 @@ public struct ServiceConfiguration: Sendable {
         }
         predictionLogMaxBytes =
             try Self.integer(values, "prediction-log-max-bytes", in: 4_096...(1 << 50)) ?? predictionLogMaxBytes
+        prometheusURL = values["prometheus-url"].flatMap { $0.isEmpty ? nil : $0 }
+        if let url = prometheusURL, !(url.hasPrefix("http://") || url.hasPrefix("https://")) {
+            throw Error(description: "--prometheus-url: expected an http:// or https:// URL (got \(url))")
+        }
+        if let timeout = try Self.seconds(values, "prometheus-timeout") {
+            guard timeout >= 0.1, timeout <= 300 else {
+                throw Error(description: "--prometheus-timeout: expected 0.1 to 300 seconds")
+            }
+            prometheusTimeout = timeout
+        }
+        prometheusMaxSeries =
+            try Self.integer(values, "prometheus-max-series", in: 1...1_000_000) ?? prometheusMaxSeries
+        prometheusConcurrency =
+            try Self.integer(values, "prometheus-concurrency", in: 1...64) ?? prometheusConcurrency
     }
 
     static func versionPolicy(_ text: String) throws(Error) -> VersionPolicy {

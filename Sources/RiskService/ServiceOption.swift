@@ -48,6 +48,10 @@ public struct ServiceOption: Sendable {
         .init("prediction-store-bytes", "17179869184", "Byte cap on stored predictions; the oldest go first."),
         .init("prediction-log-sample-rate", "0.01", "Share of predictions written to the prediction log, 0 to 1."),
         .init("prediction-log-max-bytes", "268435456", "Total size of prediction-log files; oldest deleted first."),
+        .init("prometheus-url", nil, "Prometheus (or Thanos/Mimir) base URL for the policy's prometheus_sources."),
+        .init("prometheus-timeout", "10", "Seconds one feature query may take (also sent as its PromQL timeout)."),
+        .init("prometheus-max-series", "10000", "Series one feature query may return; beyond, nothing is scored."),
+        .init("prometheus-concurrency", "4", "Feature queries in flight at once against Prometheus."),
     ]
 
     init(_ flag: String, _ defaultValue: String?, _ help: String) {

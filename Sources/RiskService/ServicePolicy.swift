@@ -1,6 +1,7 @@
 import Foundation
 import JSON
 import Monitoring
+import PrometheusSource
 import RiskCore
 
 /// The operator's policy file (`--config`): decisions that change with the organisation rather than
@@ -12,6 +13,8 @@ public struct ServicePolicy: Sendable {
     public var modelTiers: [String: TierPolicy] = [:]
     /// Models that score ingested telemetry; empty: every serving model with a feature specification.
     public var telemetryModels: [String] = []
+    /// Models whose features are PromQL expressions evaluated against `--prometheus-url`.
+    public var prometheusSources: [PrometheusFeatureSource] = []
     /// The raw policy sections other components parse (alerting, suppression, drift).
     public var sections: JSONObject = [:]
 
@@ -35,6 +38,9 @@ public struct ServicePolicy: Sendable {
             }
             if let names = try root.optional("telemetry_models")?.strings(at: "telemetry_models") {
                 telemetryModels = names
+            }
+            if let sources = root.optional("prometheus_sources") {
+                prometheusSources = try PrometheusFeatureSource.parseList(sources, at: "prometheus_sources")
             }
         } catch {
             throw ServiceConfiguration.Error(description: "policy file: \(error)")
@@ -63,6 +69,23 @@ public struct ServicePolicy: Sendable {
             throw ServiceConfiguration.Error(description: "policy file: \(error)")
         }
         return result
+    }
+
+    /// Checks each Prometheus source against its model's features (`features(model)` is nil when the
+    /// repository has no loaded version of it): a declared feature the model lacks is an error.
+    public func validatePrometheusSources(features: (String) -> [String]?) throws(ServiceConfiguration.Error) {
+        for (index, source) in prometheusSources.enumerated() {
+            let path = "prometheus_sources[\(index)]"
+            guard let names = features(source.model) else {
+                throw ServiceConfiguration.Error(
+                    description: "policy file: \(path).model: no loaded model \"\(source.model)\" in the repository")
+            }
+            do {
+                try source.validate(modelFeatures: names, at: path)
+            } catch {
+                throw ServiceConfiguration.Error(description: "policy file: \(error)")
+            }
+        }
     }
 
     static func load(path: String?) throws(ServiceConfiguration.Error) -> ServicePolicy {
