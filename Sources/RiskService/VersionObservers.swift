@@ -6,11 +6,11 @@ import Synchronization
 
 /// The monitoring attached to one served model version: its drift monitor (inputs and scores against
 /// the manifest's reference), its outcome tracker (predictions waiting for ground truth), and its
-/// `riskd_predictions_total` series, resolved once so counting a prediction takes no lock.
+/// `riskd_predictions_total` series (labelled with the version), resolved once so counting a prediction takes no lock.
 struct VersionObservers: Sendable {
     let drift: DriftMonitor
     let outcomes: any OutcomeJoin
-    /// `riskd_predictions_total{model, source, tier}` at `PredictionCounters.slot(source:tier:)`.
+    /// `riskd_predictions_total{model, version, source, tier}`, one series per source and tier.
     let predictions: PredictionCounters
     /// Fires at most once per cooldown when this version's drift breaches the retraining policy.
     let retraining: RetrainingTrigger
@@ -20,7 +20,7 @@ struct VersionObservers: Sendable {
         predictions family: MetricFamily<Counter>
     ) {
         self.retraining = RetrainingTrigger(policy: Self.policy(retraining, model.manifest.drift))
-        predictions = PredictionCounters(model: model.name, family: family)
+        predictions = PredictionCounters(model: model.name, version: String(model.version), family: family)
         let reference = model.manifest.reference
         var features: [String: ReferenceDistribution] = [:]
         for (name, distribution) in reference?.features ?? [:] { features[name] = Self.convert(distribution) }
@@ -109,8 +109,10 @@ final class ObserverRegistry: Sendable {
         }
     }
 
-    /// Forgets observers of versions no longer loaded.
+    /// Forgets observers and `riskd_predictions_total` series of versions no longer loaded (keys are
+    /// "model/version"), so both stay bounded by the loaded versions.
     func retain(loaded keys: Set<String>) {
+        predictions.removeSeries { labels in labels[1] != "none" && !keys.contains(labels[0] + "/" + labels[1]) }
         byVersion.withLock { map in map = map.filter { keys.contains($0.key) } }
         byModel.withLock { map in map = map.filter { keys.contains("\($0.value.model.name)/\($0.value.model.version)") }
         }
@@ -132,13 +134,13 @@ final class ObserverRegistry: Sendable {
     }
 }
 
-/// The six `riskd_predictions_total` series of one model (source × tier), looked up once.
+/// The `riskd_predictions_total` series of one model version (source × tier), looked up once.
 struct PredictionCounters: Sendable {
     private let counters: [Counter]
 
-    init(model: String, family: MetricFamily<Counter>) {
+    init(model: String, version: String, family: MetricFamily<Counter>) {
         counters = [RiskAssessment.Source.model, .fallback].flatMap { source in
-            EscalationTier.allCases.map { family.labels(model, source.rawValue, $0.rawValue) }
+            EscalationTier.allCases.map { family.labels(model, version, source.rawValue, $0.rawValue) }
         }
     }
 
