@@ -100,7 +100,8 @@ public final class RiskService: Sendable {
             help: "Predictions waiting in memory to be written to the state store (lost on a crash).", type: "gauge",
             samples: { [([], Double(journal.bufferedCount))] })
         let observers = ObserverRegistry(
-            retrainingPolicy: try policy.retrainingPolicy(), predictions: counters.predictions)
+            retrainingPolicy: try policy.retrainingPolicy(), predictions: counters.predictions,
+            retrainingRequests: counters.retrainingRequests)
         self.observers = observers
         incidentLoop = try IncidentLoop(
             configuration: configuration, policy: policy, metrics: metrics,

@@ -14,11 +14,15 @@ struct VersionObservers: Sendable {
     let predictions: PredictionCounters
     /// Fires at most once per cooldown when this version's drift breaches the retraining policy.
     let retraining: RetrainingTrigger
+    /// `riskd_retraining_requests_total{model}`, created (at 0) with the first observed version, so the
+    /// first request is an increase Prometheus can see.
+    let retrainingRequests: Counter
 
     init(
         _ model: ServableModel, policy: TierPolicy, retraining: RetrainingTriggerPolicy,
-        predictions family: MetricFamily<Counter>
+        predictions family: MetricFamily<Counter>, retrainingRequests: MetricFamily<Counter>
     ) {
+        self.retrainingRequests = retrainingRequests.labels(model.name)
         self.retraining = RetrainingTrigger(policy: Self.policy(retraining, model.manifest.drift))
         predictions = PredictionCounters(model: model.name, version: String(model.version), family: family)
         let reference = model.manifest.reference
@@ -62,13 +66,18 @@ struct VersionObservers: Sendable {
 final class ObserverRegistry: Sendable {
     let retrainingPolicy: RetrainingTriggerPolicy
     let predictions: MetricFamily<Counter>
+    let retrainingRequests: MetricFamily<Counter>
     private let byVersion = Mutex<[String: VersionObservers]>([:])
     private let shadows = Mutex<[String: ShadowComparison]>([:])
     private let byModel = Mutex<[ObjectIdentifier: (model: ServableModel, observers: VersionObservers)]>([:])
 
-    init(retrainingPolicy: RetrainingTriggerPolicy, predictions: MetricFamily<Counter>) {
+    init(
+        retrainingPolicy: RetrainingTriggerPolicy, predictions: MetricFamily<Counter>,
+        retrainingRequests: MetricFamily<Counter>
+    ) {
         self.retrainingPolicy = retrainingPolicy
         self.predictions = predictions
+        self.retrainingRequests = retrainingRequests
     }
 
     func observers(for model: ServableModel, policy: TierPolicy) -> VersionObservers {
@@ -80,7 +89,8 @@ final class ObserverRegistry: Sendable {
         let observers = byVersion.withLock { map in
             if let existing = map[key] { return existing }
             let created = VersionObservers(
-                model, policy: policy, retraining: retrainingPolicy, predictions: predictions)
+                model, policy: policy, retraining: retrainingPolicy, predictions: predictions,
+                retrainingRequests: retrainingRequests)
             map[key] = created
             return created
         }
