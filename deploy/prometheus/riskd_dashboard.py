@@ -85,6 +85,8 @@ def rows():
                 (f"max by (model, version) (riskd_model_score_ewma{{{MODEL}}})", "EWMA {{model}} v{{version}}"),
                 (f"max by (model, version) (riskd_model_drift_breached{{{MODEL}}})",
                  "breached {{model}} v{{version}}"),
+                (f"sum by (model) (increase(riskd_retraining_requests_total{{{MODEL}}}[1h]))",
+                 "retraining requested {{model}} (1h)"),
             ]),
             series("Outcomes received", [(
                 f"sum by (model, version, source) (rate(riskd_model_outcomes_total{{{MODEL}}}[{RATE}]))",
