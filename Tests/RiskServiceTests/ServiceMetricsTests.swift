@@ -62,4 +62,31 @@ import Testing
         running.service.beginDrain()
         #expect(try Self.metrics(running).contains("\nriskd_ready 0\n"))
     }
+
+    @Test func driftBreachAndRetrainingRequestsAreMetrics() throws {
+        let repository = try TemporaryModelRepository()
+        try repository.addLinearVersion(
+            "disk", version: 1,
+            manifest: """
+                {"reference": {"features": {"a": {"edges": [-10, 0, 10], "proportions": [0.5, 0.5], "mean": 0, "std": 5}}},
+                 "features": [{"name": "a"}, {"name": "b"}]}
+                """)
+        let running = try RunningService(
+            repository: repository, policy: #"{"retraining": {"psi": 0.2, "min_samples": 20}}"#)
+        func predict(_ a: Int) throws {
+            let instances = (0..<40).map { _ in #"{"features": {"a": \#(a), "b": 0}}"# }.joined(separator: ",")
+            let answer = try running.request(
+                "POST", "/v1/models/disk/predict", json: #"{"instances": [\#(instances)]}"#)
+            #expect(answer.status == 200)
+        }
+        try predict(8)
+        running.service.refreshMonitoring(now: Date().timeIntervalSince1970)
+        var text = try Self.metrics(running)
+        // The counter exists at 0 before the first request, so Prometheus sees that one as an increase.
+        #expect(text.contains("riskd_retraining_requests_total{model=\"disk\"} 0\n"))
+        #expect(text.contains("riskd_model_drift_breached{model=\"disk\",version=\"1\"} 1\n"))
+        running.service.maintain()
+        text = try Self.metrics(running)
+        #expect(text.contains("riskd_retraining_requests_total{model=\"disk\"} 1\n"))
+    }
 }
