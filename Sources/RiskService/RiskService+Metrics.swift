@@ -1,8 +1,8 @@
 import Metrics
 import Registry
 
-/// Metrics computed from the service's state at scrape time, for the alerts in deploy/prometheus: whether
-/// this replica is ready, and whether a version's drift breaches the retraining policy now.
+/// Metrics computed from the service's state, for the alerts in deploy/prometheus: whether this replica
+/// is ready, whether a version's drift breaches the retraining policy now, and the state store's outbox.
 extension RiskService {
     func registerServiceMetrics() {
         metrics.collect(
@@ -25,12 +25,14 @@ extension RiskService {
     }
 
     /// Every few seconds, off the loops: drops the observers (and prediction series) of versions no longer
-    /// loaded, then recomputes the drift and outcome aggregates that /metrics shows.
+    /// loaded, then recomputes the drift and outcome aggregates and the store outbox count /metrics shows.
     func refreshMonitoring(now: Double) {
         let loaded = registry.snapshot.models.values.flatMap { entry in
             entry.available.keys.map { "\(entry.name)/\($0)" }
         }
         observers.retain(loaded: Set(loaded))
         observers.refreshAggregates(now: now)
+        // A count query, not taken at scrape time: a slow database must not slow the scrape.
+        if let queued = try? store.outboxCount() { counters.storeOutboxQueued.set(Double(queued)) }
     }
 }

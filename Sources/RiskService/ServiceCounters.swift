@@ -8,6 +8,9 @@ struct ServiceCounters: Sendable {
     let telemetryPoints: MetricFamily<Counter>
     let fallbackPredictions: MetricFamily<Counter>
     let retrainingRequests: MetricFamily<Counter>
+    /// Pages waiting in the state store's outbox (a replica's file outbox is `riskd_outbox_events_queued`),
+    /// refreshed every few seconds off the loops, never at scrape time.
+    let storeOutboxQueued: Gauge
 
     init(metrics: MetricsRegistry, entities: EntityStore) {
         metrics.gaugeFamily(
@@ -24,6 +27,9 @@ struct ServiceCounters: Sendable {
             "riskd_retraining_requests_total",
             help: "Times a model version's drift breached the retraining policy and retraining was requested.",
             labelNames: ["model"])
+        storeOutboxQueued = metrics.gauge(
+            "riskd_outbox_store_events_queued",
+            help: "Events (pages) waiting in the state store's outbox; on PostgreSQL one queue shared by all replicas.")
         fallbackPredictions = metrics.counterFamily(
             "riskd_fallback_predictions_total",
             help: "Answers from a manifest's fallback rules instead of the model, by model and reason "

@@ -103,8 +103,10 @@ def rows():
                 f"max by (model, state) (riskd_model_versions{{{MODEL}}})", "{{model}} {{state}}")]),
         ]),
         ("Alerting pipeline and logs", [
-            series("Outbox backlog", [(
-                f"sum by (instance) (riskd_outbox_events_queued{{{JOB}}})", "queued {{instance}}")]),
+            series("Outbox backlog", [
+                (f"sum by (instance) (riskd_outbox_events_queued{{{JOB}}})", "file outbox {{instance}}"),
+                (f"max (riskd_outbox_store_events_queued{{{JOB}}})", "state store outbox (pages)"),
+            ]),
             series("Outbox deliveries, retries, dead letters", [
                 (f"sum (rate(riskd_outbox_events_sent_total{{{JOB}}}[{RATE}]))", "sent"),
                 (f"sum (rate(riskd_outbox_retries_total{{{JOB}}}[{RATE}]))", "retries"),

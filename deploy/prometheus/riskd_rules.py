@@ -110,11 +110,17 @@ def operational_alerts(job):
                         "durable storage fails, or the replica is stuck starting or draining. It gets no traffic.",
         ),
         Alert(
-            name="RiskdOutboxBacklog", expr=f'riskd_outbox_events_queued{{job="{job}"}} > 100\n', duration="15m",
-            severity="ticket",
-            summary="riskd {{ $labels.instance }} has {{ $value }} undelivered outbox events",
-            description="More than 100 pages and webhooks have waited for delivery for 15 minutes on "
-                        "{{ $labels.instance }}: PagerDuty, Alertmanager or a webhook receiver is failing or slow.",
+            name="RiskdOutboxBacklog",
+            expr=(
+                f'max by ({by}, instance) (riskd_outbox_events_queued{{job="{job}"}}) > 100\n'
+                f"or\n"
+                f'max by ({by}) (riskd_outbox_store_events_queued{{job="{job}"}}) > 100\n'
+            ),
+            duration="15m", severity="ticket",
+            summary="{{ $value }} riskd outbox events wait for delivery",
+            description="More than 100 pages or webhooks have waited for delivery for 15 minutes, in the file "
+                        "outbox of {{ $labels.instance }} or (without an instance) in the state store's outbox "
+                        "that the replicas share: PagerDuty, Alertmanager or a webhook receiver fails or is slow.",
         ),
         Alert(
             name="RiskdOutboxDeadLetters",
