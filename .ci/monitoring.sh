@@ -3,6 +3,7 @@
 # (pinned venv from PyPI), and promtool must accept the rules and pass every alert's unit tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+python3 -c "import ensurepip" 2>/dev/null || { apt-get update -qq && apt-get install -y -qq python3-venv >/dev/null; }
 venv=.venv-monitoring
 if [ ! -x "$venv/bin/python" ]; then python3 -m venv "$venv"; fi
 "$venv/bin/pip" install --quiet --disable-pip-version-check -r deploy/prometheus/requirements.txt
