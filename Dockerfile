@@ -19,6 +19,9 @@ COPY Package.swift openapi.yaml ./
 COPY Plugins ./Plugins
 COPY Sources ./Sources
 COPY Tests ./Tests
+# .git is not in the build context: pass the commit for riskd_build_info, e.g.
+# docker build --build-arg RISKD_REVISION="$(git rev-parse HEAD)" . (an ARG is in RUN's environment).
+ARG RISKD_REVISION=unknown
 RUN swift build -c release --static-swift-stdlib --product riskd \
  && install -D -m 0755 "$(swift build -c release --show-bin-path)/riskd" /out/riskd
 

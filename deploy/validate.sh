@@ -2,8 +2,8 @@
 # Validates the deploy/ manifests offline:
 #   1. every built-in Kubernetes resource against the official OpenAPI-derived JSON schemas bundled
 #      in the PyPI package kubernetes-validate (strict: unknown fields are errors);
-#   2. the ServiceMonitor CRD against the committed subset schema deploy/schemas/servicemonitor-v1.json
-#      (kubernetes-validate ships no CRD schemas);
+#   2. the ServiceMonitor and PrometheusRule CRDs against the committed subset schemas in deploy/schemas
+#      (kubernetes-validate ships no CRD schemas), and the PrometheusRule's groups with `promtool check rules`;
 #   3. kustomization.yaml: every listed resource exists (kustomize itself is optional: used if present);
 #   4. deploy/prometheus/scrape.yaml wrapped into a prometheus.yml and checked by `promtool check config`;
 #   5. riskd's own config files (policy, tokens, PagerDuty secrets) of every layout rendered by kustomize
@@ -26,7 +26,7 @@ echo "== kubernetes-validate $KV_VERSION (k8s $K8S_VERSION, strict)"
 builtin=()
 for f in "$k8s_dir"/*.yaml; do
     case "$(basename "$f")" in
-        kustomization.yaml|servicemonitor.yaml) ;;
+        kustomization.yaml|servicemonitor.yaml|prometheusrule.yaml) ;;
         *) builtin+=("$f") ;;
     esac
 done
@@ -41,6 +41,19 @@ for doc in yaml.safe_load_all(open(sys.argv[2])):
     jsonschema.validate(doc, schema)
     print(f"INFO {sys.argv[2]} passed against servicemonitor-v1.json")
 PY
+
+echo "== PrometheusRule (CRD) against deploy/schemas/prometheusrule-v1.json, its groups with promtool"
+rules_tmp="$(mktemp -d)"
+python3 - "$here/schemas/prometheusrule-v1.json" "$k8s_dir/prometheusrule.yaml" "$rules_tmp/groups.yaml" <<'PY'
+import json, sys, yaml, jsonschema
+schema = json.load(open(sys.argv[1]))
+for doc in yaml.safe_load_all(open(sys.argv[2])):
+    jsonschema.validate(doc, schema)
+    yaml.safe_dump({"groups": doc["spec"]["groups"]}, open(sys.argv[3], "w"))
+    print(f"INFO {sys.argv[2]} passed against prometheusrule-v1.json")
+PY
+promtool check rules "$rules_tmp/groups.yaml"
+rm -rf "$rules_tmp"
 
 echo "== kustomization.yaml"
 python3 - "$k8s_dir" <<'PY'
@@ -106,12 +119,12 @@ for r in k["resources"]:
 yaml.safe_dump_all(docs, open(sys.argv[2], "w"))
 PY3
     fi
-    # One file per built-in resource (kubernetes-validate has no CRD schemas; the ServiceMonitor is checked above).
+    # One file per built-in resource (kubernetes-validate has no CRD schemas; the CRDs are checked above).
     python3 - "$rendered" "$tmp/$name" <<'PY4'
 import os, sys, yaml
 os.makedirs(sys.argv[2], exist_ok=True)
 for index, doc in enumerate(d for d in yaml.safe_load_all(open(sys.argv[1])) if d):
-    if doc["kind"] != "ServiceMonitor":
+    if doc["kind"] not in ("ServiceMonitor", "PrometheusRule"):
         yaml.safe_dump(doc, open(os.path.join(sys.argv[2], f"{index}-{doc['kind']}.yaml"), "w"))
 PY4
     python3 -m kubernetes_validate -k "$K8S_VERSION" --strict "$tmp/$name"/*.yaml 2>/dev/null \

@@ -48,6 +48,15 @@ public final class MetricFamily<Metric: Exposable>: Sendable {
         }
     }
 
+    /// Drops the series whose label values (in `labelNames` order) match `predicate`, e.g. those of a model
+    /// version no longer loaded, so a long-running process does not keep every label value it ever saw.
+    /// Holders of a dropped series may keep counting into it; it is no longer rendered.
+    public func removeSeries(where predicate: ([String]) -> Bool) {
+        series.withLock { series in
+            for key in series.keys where predicate(key) { series[key] = nil }
+        }
+    }
+
     func render(into output: inout [UInt8]) {
         // Copy under the lock, sort outside it: requests resolving a series never wait for a scrape.
         let sorted = series.withLock { Array($0.values) }.sorted { $0.labelText < $1.labelText }

@@ -147,6 +147,7 @@ extension RiskService {
             let report = observers.drift.report()
             let decision = observers.retraining.evaluate(report, now: now)
             guard decision.fire else { continue }
+            observers.retrainingRequests.increment()
             logger.warning(
                 "drift breached the retraining policy",
                 [

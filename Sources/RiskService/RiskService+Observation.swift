@@ -14,7 +14,8 @@ extension RiskService {
         let registry = self.observers
         let observers = group.model.map { registry.observers(for: $0, policy: effectiveTiers(for: $0)) }
         // Without a loaded version (fallback rules only) the series are looked up: a rare, degraded path.
-        (observers?.predictions ?? PredictionCounters(model: modelName, family: counters.predictions))
+        (observers?.predictions
+            ?? PredictionCounters(model: modelName, version: "none", family: counters.predictions))
             .count(group.assessments)
         countFallbacks(group.assessments, modelName: modelName)
         let version = group.model.map { String($0.version) } ?? "none"

@@ -16,10 +16,9 @@ typealias ServiceHandler = @Sendable (HTTPRequest, RouteContext, Caller) throws 
 /// Largest JSON nesting accepted in a request body.
 private let maxRequestDepth = 32
 
-/// The routes being registered, with one SLI tracker per route.
+/// The routes being registered.
 struct ServiceRoutes {
     var router = Router<RouteHandler>()
-    var trackers: [RouteSLI] = []
 }
 
 extension RiskService {
@@ -44,7 +43,11 @@ extension RiskService {
         blocking: Bool = false, analytics: Bool = false, _ handler: @escaping ServiceHandler
     ) {
         let pool = analytics ? self.analytics : blocking ? workers : nil
-        add(&routes, method, template, role: role, pool: { _ in pool }, handler)
+        let objective =
+            analytics
+            ? ServiceLevelObjectives.analyticsLatencyObjective
+            : blocking ? ServiceLevelObjectives.blockingLatencyObjective : ServiceLevelObjectives.inlineLatencyObjective
+        add(&routes, method, template, role: role, latencyObjective: objective, pool: { _ in pool }, handler)
     }
 
     /// As above, with the choice made per request (e.g. only large bodies go to the workers).
@@ -53,18 +56,21 @@ extension RiskService {
         blocking: @escaping @Sendable (HTTPRequest) -> Bool, _ handler: @escaping ServiceHandler
     ) {
         let workers = self.workers
-        add(&routes, method, template, role: role, pool: { blocking($0) ? workers : nil }, handler)
+        add(
+            &routes, method, template, role: role, latencyObjective: ServiceLevelObjectives.inlineLatencyObjective,
+            pool: { blocking($0) ? workers : nil }, handler)
     }
 
-    /// Registers a route whose handler runs on `pool(request)`, or inline on the loop when that is nil.
+    /// Registers a route whose handler runs on `pool(request)`, or inline on the loop when that is nil;
+    /// its answers count in riskd's SLIs against `latencyObjective` seconds.
     private func add(
         _ routes: inout ServiceRoutes, _ method: HTTPMethod, _ template: String, role: Role?,
-        pool: @escaping @Sendable (HTTPRequest) -> BlockingWorkers?, _ handler: @escaping ServiceHandler
+        latencyObjective: Double, pool: @escaping @Sendable (HTTPRequest) -> BlockingWorkers?,
+        _ handler: @escaping ServiceHandler
     ) {
         let access = self.access
         let auditLog = self.auditLog
-        let sli = slo.tracker(route: template)
-        routes.trackers.append(sli)
+        let sli = slo.tracker(route: template, method: method.rawValue, latencyObjective: latencyObjective)
         routes.router.add(method, template) { request, context in
             let started = ContinuousClock.now
             var identity = "anonymous"
@@ -91,10 +97,14 @@ extension RiskService {
                 }
                 let elapsed = ContinuousClock.now - started
                 let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-                sli.record(status: response.status.code, seconds: seconds)
+                sli?.record(status: response.status.code, seconds: seconds)
                 return response
             }
-            return pool(request)?.run(run) ?? .immediate(run())
+            guard let pool = pool(request) else { return .immediate(run()) }
+            let future = pool.run(run)
+            // A refusal by a full pool never ran `run`: it still counts as a 503 in the SLIs.
+            if case .immediate(let refusal) = future { sli?.record(status: refusal.status.code, seconds: 0) }
+            return future
         }
     }
 

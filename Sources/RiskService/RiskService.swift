@@ -32,7 +32,7 @@ public final class RiskService: Sendable {
     let counters: ServiceCounters
     let retentionGeneration = Atomic<UInt64>(UInt64.max)
     let auditLog: AuditLog
-    let slo = ServiceLevelObjectives()
+    let slo: ServiceLevelObjectives
     let observers: ObserverRegistry
     let incidentLoop: IncidentLoop
     private let maintenance = MaintenanceThread()
@@ -71,6 +71,7 @@ public final class RiskService: Sendable {
         entities = EntityStore(limits: limits, clock: { Date().timeIntervalSince1970 })
         startedAt = Date().timeIntervalSince1970
         counters = ServiceCounters(metrics: metrics, entities: entities)
+        slo = ServiceLevelObjectives(metrics: metrics)
         // Owner-only (0700; files inside are 0600): it holds pages, the audit log and predictions.
         try FileManager.default.createDirectory(
             atPath: configuration.dataDirectory, withIntermediateDirectories: true,
@@ -98,7 +99,8 @@ public final class RiskService: Sendable {
             help: "Predictions waiting in memory to be written to the state store (lost on a crash).", type: "gauge",
             samples: { [([], Double(journal.bufferedCount))] })
         let observers = ObserverRegistry(
-            retrainingPolicy: try policy.retrainingPolicy(), predictions: counters.predictions)
+            retrainingPolicy: try policy.retrainingPolicy(), predictions: counters.predictions,
+            retrainingRequests: counters.retrainingRequests)
         self.observers = observers
         incidentLoop = try IncidentLoop(
             configuration: configuration, policy: policy, metrics: metrics,
@@ -125,14 +127,14 @@ public final class RiskService: Sendable {
         maintenance.start(interval: 60) { [weak self] in self?.maintain() }
         digestTicker.start(interval: 1) { [weak self] in self?.sendStoredDigests(now: Date().timeIntervalSince1970) }
         aggregation.start(interval: Self.aggregationInterval) { [weak self] in
-            self?.observers.refreshAggregates(now: Date().timeIntervalSince1970)
+            self?.refreshMonitoring(now: Date().timeIntervalSince1970)
         }
         prometheusFeed?.start { [weak self] source in
             guard let self, let feed = self.prometheusFeed else { return }
             self.evaluatePrometheusSource(source, feed: feed)
         }
         let routes = makeRoutes()
-        slo.register(routes.trackers, on: metrics)
+        registerServiceMetrics()
         let responder = RoutingResponder(
             router: routes.router, metrics: metrics, logger: logger.child(label: "riskd.http"))
         let server = HTTPServer(

@@ -1,59 +1,32 @@
-import Foundation
-import Synchronization
+import Metrics
 
-/// riskd's own service-level indicators for one route: per minute, how many requests it served, how
-/// many were available (not a 5xx) and how many were fast (under the latency threshold). Three days
-/// of minutes are kept in a fixed ring, enough for the SRE Workbook's longest burn-rate window, in
-/// bounded memory (about 100 KB per route). One lock per route keeps routes from contending.
-final class RouteSLI: Sendable {
-    static let minutes = 3 * 24 * 60
+/// riskd's own service-level indicators for one route, as Prometheus counters: every request counts in
+/// `riskd_sli_requests_total{route, method, sli}` for both SLIs, and in `riskd_sli_good_requests_total{route, method, sli}`
+/// when it was available (not a 5xx) or fast (at most the route's latency objective). The four series
+/// are resolved once, at route registration, so recording is four relaxed atomic adds and no lock.
+/// Prometheus sums them across replicas and computes ratios and burn rates (deploy/prometheus/rules.yaml).
+struct RouteSLI: Sendable {
+    let latencyObjective: Double
+    private let availabilityRequests: Counter
+    private let availabilityGood: Counter
+    private let latencyRequests: Counter
+    private let latencyGood: Counter
 
-    struct Minute {
-        var index: Int64 = -1
-        var total: UInt32 = 0
-        var available: UInt32 = 0
-        var fast: UInt32 = 0
+    init(
+        route: String, method: String, latencyObjective: Double, requests: MetricFamily<Counter>,
+        good: MetricFamily<Counter>
+    ) {
+        self.latencyObjective = latencyObjective
+        availabilityRequests = requests.labels(route, method, "availability")
+        availabilityGood = good.labels(route, method, "availability")
+        latencyRequests = requests.labels(route, method, "latency")
+        latencyGood = good.labels(route, method, "latency")
     }
 
-    struct Counts: Equatable {
-        var total = 0
-        var available = 0
-        var fast = 0
-    }
-
-    let route: String
-    let latencyThreshold: Double
-    private let ring: Mutex<[Minute]>
-
-    init(route: String, latencyThreshold: Double) {
-        self.route = route
-        self.latencyThreshold = latencyThreshold
-        ring = Mutex([Minute](repeating: Minute(), count: Self.minutes))
-    }
-
-    func record(status: Int, seconds: Double, now: Double = Date().timeIntervalSince1970) {
-        let index = Int64(now / 60)
-        let slot = Int(index % Int64(Self.minutes))
-        ring.withLock { ring in
-            if ring[slot].index != index { ring[slot] = Minute(index: index) }
-            ring[slot].total &+= 1
-            if status < 500 { ring[slot].available &+= 1 }
-            if seconds <= latencyThreshold { ring[slot].fast &+= 1 }
-        }
-    }
-
-    /// Totals over the last `window` seconds (whole minutes, including the current one).
-    func counts(window: Double, now: Double = Date().timeIntervalSince1970) -> Counts {
-        let current = Int64(now / 60)
-        let span = Int64(max(1, min(Double(Self.minutes), (window / 60).rounded(.up))))
-        return ring.withLock { ring in
-            var counts = Counts()
-            for minute in ring where minute.index > current - span && minute.index <= current {
-                counts.total += Int(minute.total)
-                counts.available += Int(minute.available)
-                counts.fast += Int(minute.fast)
-            }
-            return counts
-        }
+    func record(status: Int, seconds: Double) {
+        availabilityRequests.increment()
+        latencyRequests.increment()
+        if status < 500 { availabilityGood.increment() }
+        if seconds <= latencyObjective { latencyGood.increment() }
     }
 }

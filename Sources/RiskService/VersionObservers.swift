@@ -7,21 +7,25 @@ import Synchronization
 
 /// The monitoring attached to one served model version: its drift monitor (inputs and scores against
 /// the manifest's reference), its outcome tracker (predictions waiting for ground truth), and its
-/// `riskd_predictions_total` series, resolved once so counting a prediction takes no lock.
+/// `riskd_predictions_total` series (labelled with the version), resolved once so counting a prediction takes no lock.
 struct VersionObservers: Sendable {
     let drift: DriftMonitor
     let outcomes: any OutcomeJoin
-    /// `riskd_predictions_total{model, source, tier}` at `PredictionCounters.slot(source:tier:)`.
+    /// `riskd_predictions_total{model, version, source, tier}`, one series per source and tier.
     let predictions: PredictionCounters
     /// Fires at most once per cooldown when this version's drift breaches the retraining policy.
     let retraining: RetrainingTrigger
+    /// `riskd_retraining_requests_total{model}`, created (at 0) with the first observed version, so the
+    /// first request is an increase Prometheus can see.
+    let retrainingRequests: Counter
 
     init(
         _ model: ServableModel, policy: TierPolicy, retraining: RetrainingTriggerPolicy,
-        predictions family: MetricFamily<Counter>
+        predictions family: MetricFamily<Counter>, retrainingRequests: MetricFamily<Counter>
     ) {
+        self.retrainingRequests = retrainingRequests.labels(model.name)
         self.retraining = RetrainingTrigger(policy: Self.policy(retraining, model.manifest.drift))
-        predictions = PredictionCounters(model: model.name, family: family)
+        predictions = PredictionCounters(model: model.name, version: String(model.version), family: family)
         let reference = model.manifest.reference
         drift = DriftMonitor(
             model: model.name, version: String(model.version), featureNames: model.featureNames,
@@ -47,13 +51,18 @@ struct VersionObservers: Sendable {
 final class ObserverRegistry: Sendable {
     let retrainingPolicy: RetrainingTriggerPolicy
     let predictions: MetricFamily<Counter>
+    let retrainingRequests: MetricFamily<Counter>
     private let byVersion = Mutex<[String: VersionObservers]>([:])
     private let shadows = Mutex<[String: ShadowComparison]>([:])
     private let byModel = Mutex<[ObjectIdentifier: (model: ServableModel, observers: VersionObservers)]>([:])
 
-    init(retrainingPolicy: RetrainingTriggerPolicy, predictions: MetricFamily<Counter>) {
+    init(
+        retrainingPolicy: RetrainingTriggerPolicy, predictions: MetricFamily<Counter>,
+        retrainingRequests: MetricFamily<Counter>
+    ) {
         self.retrainingPolicy = retrainingPolicy
         self.predictions = predictions
+        self.retrainingRequests = retrainingRequests
     }
 
     func observers(for model: ServableModel, policy: TierPolicy) -> VersionObservers {
@@ -65,7 +74,8 @@ final class ObserverRegistry: Sendable {
         let observers = byVersion.withLock { map in
             if let existing = map[key] { return existing }
             let created = VersionObservers(
-                model, policy: policy, retraining: retrainingPolicy, predictions: predictions)
+                model, policy: policy, retraining: retrainingPolicy, predictions: predictions,
+                retrainingRequests: retrainingRequests)
             map[key] = created
             return created
         }
@@ -94,8 +104,10 @@ final class ObserverRegistry: Sendable {
         }
     }
 
-    /// Forgets observers of versions no longer loaded.
+    /// Forgets observers and `riskd_predictions_total` series of versions no longer loaded (keys are
+    /// "model/version"), so both stay bounded by the loaded versions.
     func retain(loaded keys: Set<String>) {
+        predictions.removeSeries { labels in labels[1] != "none" && !keys.contains(labels[0] + "/" + labels[1]) }
         byVersion.withLock { map in map = map.filter { keys.contains($0.key) } }
         byModel.withLock { map in map = map.filter { keys.contains("\($0.value.model.name)/\($0.value.model.version)") }
         }
@@ -117,13 +129,13 @@ final class ObserverRegistry: Sendable {
     }
 }
 
-/// The six `riskd_predictions_total` series of one model (source × tier), looked up once.
+/// The `riskd_predictions_total` series of one model version (source × tier), looked up once.
 struct PredictionCounters: Sendable {
     private let counters: [Counter]
 
-    init(model: String, family: MetricFamily<Counter>) {
+    init(model: String, version: String, family: MetricFamily<Counter>) {
         counters = [RiskAssessment.Source.model, .fallback].flatMap { source in
-            EscalationTier.allCases.map { family.labels(model, source.rawValue, $0.rawValue) }
+            EscalationTier.allCases.map { family.labels(model, version, source.rawValue, $0.rawValue) }
         }
     }
 

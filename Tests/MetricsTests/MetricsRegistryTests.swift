@@ -87,4 +87,18 @@ import Testing
         #expect(cpuLine != nil)
         #expect(output.contains("process_open_fds "))
     }
+
+    @Test func removedSeriesAreNoLongerRendered() {
+        let registry = MetricsRegistry()
+        let predictions = registry.counterFamily(
+            "riskd_predictions_total", help: "Predictions.", labelNames: ["model", "version"])
+        predictions.labels("disk", "1").increment()
+        predictions.labels("disk", "2").increment(by: 3)
+        predictions.removeSeries { $0[1] == "1" }
+        #expect(!text(registry).contains(#"version="1""#))
+        #expect(text(registry).contains(#"riskd_predictions_total{model="disk",version="2"} 3"#))
+        // Asked for again, a removed series starts over from zero (a counter reset, as after a restart).
+        predictions.labels("disk", "1").increment()
+        #expect(text(registry).contains(#"riskd_predictions_total{model="disk",version="1"} 1"#))
+    }
 }

@@ -5,28 +5,49 @@ import Testing
 @testable import RiskService
 
 @Suite struct ServiceLevelObjectivesTests {
-    @Test func routeSLICountsPerMinuteWithinTheWindow() {
-        let sli = RouteSLI(route: "/x", latencyThreshold: 0.1)
-        let now = 1_800_000_000.0
-        sli.record(status: 200, seconds: 0.01, now: now - 3_600)  // outside a 5-minute window
-        sli.record(status: 200, seconds: 0.01, now: now - 120)
-        sli.record(status: 503, seconds: 0.01, now: now - 60)
-        sli.record(status: 200, seconds: 0.5, now: now)
-        #expect(sli.counts(window: 300, now: now) == RouteSLI.Counts(total: 3, available: 2, fast: 2))
-        #expect(sli.counts(window: 7_200, now: now) == RouteSLI.Counts(total: 4, available: 3, fast: 3))
-        // A minute three days old has been overwritten by the ring, not double counted.
-        sli.record(status: 200, seconds: 0.01, now: now + Double(RouteSLI.minutes) * 60)
-        #expect(sli.counts(window: 60, now: now + Double(RouteSLI.minutes) * 60).total == 1)
+    /// The value of the series `name{labels}` in an exposition, or nil when absent.
+    static func sample(_ exposition: String, _ series: String) -> Double? {
+        exposition.split(separator: "\n").first { $0.hasPrefix(series + " ") }.flatMap {
+            Double($0.split(separator: " ").last ?? "")
+        }
     }
 
-    @Test func burnRatesPerRouteAreInMetrics() throws {
+    @Test func slisCountGoodAndTotalRequestsPerRoute() throws {
         let running = try RunningService()
-        for _ in 0..<4 { _ = try running.request("GET", "/livez") }
-        _ = try running.request("POST", "/v1/models/disk/predict", json: #"{"instances": [{"features": {}}]}"#)
-        let metrics = try running.request("GET", "/metrics").text
-        #expect(metrics.contains(#"riskd_slo_burn_rate{route="/livez",sli="availability",window="5m"} 0"#))
-        // Every route that saw traffic has a series for every window, latency included.
-        #expect(metrics.contains(#"riskd_slo_burn_rate{route="/v1/models/{name}/predict",sli="latency",window="3d"}"#))
-        #expect(metrics.contains(#"riskd_slo_target{sli="availability"} 0.999"#))
+        let route = #"route="/v1/models/{name}/predict",method="POST""#
+        let before = try running.request("GET", "/metrics").text
+        // Every SLI series exists from start-up at 0, so rate() works from the first scrape.
+        #expect(Self.sample(before, #"riskd_sli_requests_total{\#(route),sli="availability"}"#) == 0)
+        #expect(Self.sample(before, #"riskd_sli_latency_objective_seconds{\#(route)}"#) == 0.1)
+        for _ in 0..<3 {
+            let answer = try running.request(
+                "POST", "/v1/models/disk/predict", json: #"{"instances": [{"features": {"a": 1}}]}"#)
+            #expect(answer.status == 200)
+        }
+        let missing = try running.request("POST", "/v1/models/nope/predict", json: #"{"instances": []}"#)
+        #expect(missing.status == 404)
+        let after = try running.request("GET", "/metrics").text
+        #expect(Self.sample(after, #"riskd_sli_requests_total{\#(route),sli="availability"}"#) == 4)
+        #expect(Self.sample(after, #"riskd_sli_requests_total{\#(route),sli="latency"}"#) == 4)
+        // A 4xx is the client's fault: still available.
+        #expect(Self.sample(after, #"riskd_sli_good_requests_total{\#(route),sli="availability"}"#) == 4)
+        // Probes and the scrape are not part of the SLIs, and the in-pod burn rates are gone.
+        #expect(!after.contains(#"riskd_sli_requests_total{route="/readyz""#))
+        #expect(!after.contains(#"riskd_sli_requests_total{route="/metrics""#))
+        #expect(!after.contains("riskd_slo_burn_rate"))
+    }
+
+    @Test func a5xxIsNotAvailable() throws {
+        // A model whose only version fails to load, without fallback rules: predict answers 503.
+        let repository = try TemporaryModelRepository()
+        _ = try repository.write("broken", version: 1, file: "model.json", "{not a model")
+        let running = try RunningService(repository: repository)
+        let answer = try running.request(
+            "POST", "/v1/models/broken/predict", json: #"{"instances": [{"features": {}}]}"#)
+        #expect(answer.status == 503)
+        let text = try running.request("GET", "/metrics").text
+        let route = #"route="/v1/models/{name}/predict",method="POST""#
+        #expect(Self.sample(text, #"riskd_sli_requests_total{\#(route),sli="availability"}"#) == 1)
+        #expect(Self.sample(text, #"riskd_sli_good_requests_total{\#(route),sli="availability"}"#) == 0)
     }
 }
