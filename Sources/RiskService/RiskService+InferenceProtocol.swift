@@ -99,7 +99,19 @@ extension RiskService {
         guard lengths.count <= 1 else {
             throw .badRequest("\(InferenceProtocolRequest.headerLengthField) must be sent once")
         }
-        if lengths.isEmpty || request.mediaType != "application/octet-stream" {
+        if let coding = request.headers["Content-Encoding"], coding.lowercased() != "identity" {
+            throw HTTPResponseError(
+                .unsupportedMediaType, "unsupported_content_encoding",
+                "Content-Encoding \(coding) is not supported; send the body uncompressed")
+        }
+        if request.mediaType == "application/octet-stream" {
+            guard !lengths.isEmpty else {
+                throw HTTPResponseError(
+                    .unsupportedMediaType, "unsupported_media_type",
+                    "an application/octet-stream body needs the \(InferenceProtocolRequest.headerLengthField) "
+                        + "header (binary tensor data extension)")
+            }
+        } else {
             try requireJSONContentType(request)
         }
         let parsed = try InferenceProtocolRequest(

@@ -211,7 +211,7 @@ import Testing
         #expect(try running.request("GET", "/v2/health/live").status == 200)
     }
 
-    @Test func binarySizesNeedTheHeaderAndBinaryBodiesMayBeOctetStreams() throws {
+    @Test func binaryBodiesNeedTheHeaderMayBeOctetStreamsAndMustNotBeCompressed() throws {
         let running = try RunningService()
         let header = "{\"inputs\": [\(Self.tensor), \"parameters\": {\"binary_data_size\": 16}}]}"
         let withoutHeader = try running.request("POST", "/v2/models/disk/infer", json: header)
@@ -221,5 +221,17 @@ import Testing
             running, "/v2/models/disk/infer", header: header, binary: Self.raw([1, 0.5], "FP64"),
             headers: [("Content-Type", "application/octet-stream")])
         #expect(octets.status == 200, "\(octets.text)")
+        let octetsWithoutHeader = try httpRequest(
+            port: running.port, "POST", "/v2/models/disk/infer",
+            headers: [("Content-Type", "application/octet-stream")],
+            body: Array(header.utf8))
+        #expect(octetsWithoutHeader.status == 415)
+        #expect(try octetsWithoutHeader.json()["error"]?.stringValue?.contains(Self.headerLength) == true)
+        // tritonclient's request_compression_algorithm: refused by name rather than parsed as JSON.
+        let compressed = try Self.post(
+            running, "/v2/models/disk/infer", header: header, binary: Self.raw([1, 0.5], "FP64"),
+            headers: [("Content-Encoding", "gzip")])
+        #expect(compressed.status == 415)
+        #expect(try compressed.json()["error"]?.stringValue?.contains("gzip") == true)
     }
 }
