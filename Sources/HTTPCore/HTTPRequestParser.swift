@@ -57,6 +57,13 @@ public struct HTTPRequestParser: Sendable {
     /// The server charges these against its global budget for buffered request bytes.
     public var retainedByteCount: Int { bufferedByteCount + head.body.count }
 
+    /// The path (target up to `?`) of the request in progress once its request line is parsed; an error
+    /// answered mid-request can then be rendered for the route family it was addressed to.
+    public var pathInProgress: Substring? {
+        guard case .requestLine = state else { return head.target.split(separator: "?", maxSplits: 1).first }
+        return nil
+    }
+
     public var phase: Phase {
         switch state {
         case .requestLine: return head.started || bufferedByteCount > 0 ? .head : .idle

@@ -4,6 +4,9 @@ public struct HTTPResponse: Sendable {
     public var status: HTTPStatus
     public var headers: HTTPHeaders
     public var body: [UInt8]
+    /// Set by `error(_:code:message:)`: what went wrong, kept beside the rendered body so a server can
+    /// render it in another envelope for some paths (see `HTTPServer`'s `errorRenderer`).
+    public var problem: HTTPProblem?
 
     public init(status: HTTPStatus, headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = []) {
         self.status = status
@@ -23,7 +26,9 @@ public struct HTTPResponse: Sendable {
         body += Array(#"","message":""#.utf8)
         appendJSONEscaped(message, to: &body)
         body += Array(#""}}"#.utf8)
-        return json(status, body)
+        var response = json(status, body)
+        response.problem = HTTPProblem(code: code, message: message)
+        return response
     }
 
     /// A text body, `text/plain; charset=utf-8` unless told otherwise.
@@ -48,5 +53,17 @@ public struct HTTPResponse: Sendable {
             default: output.append(byte)
             }
         }
+    }
+}
+
+/// An error answer as data: a snake_case code and a human message. Responses carry it so that the
+/// envelope can be chosen once, where the response is written, rather than by each code path that fails.
+public struct HTTPProblem: Sendable, Equatable {
+    public let code: String
+    public let message: String
+
+    public init(code: String, message: String) {
+        self.code = code
+        self.message = message
     }
 }

@@ -13,6 +13,8 @@ final class Connection {
         let startedAt: UInt64
         var response: HTTPResponse?
         var abandoned = false
+        /// The request's path when known, for the injected error renderer.
+        var path: Substring?
     }
 
     /// Why a connection's deadline exists; decides what happens when it passes.

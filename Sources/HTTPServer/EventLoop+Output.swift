@@ -15,8 +15,11 @@ extension EventLoop {
                 close(connection)
                 return
             }
-            guard let response = slot.response else { break }
+            guard var response = slot.response else { break }
             connection.slots.removeFirst()
+            if let problem = response.problem, let body = state.errorRenderer?(problem, slot.path) {
+                response.body = body
+            }
             let keepAlive = slot.keepAlive && !closingConnections
             HTTPResponseSerializer.write(
                 response, version: slot.version, keepAlive: keepAlive, headRequest: slot.headRequest, date: date,

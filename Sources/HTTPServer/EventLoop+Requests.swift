@@ -49,11 +49,13 @@ extension EventLoop {
     /// so many half-sent bodies cannot grow memory without bound until their body timeout.
     private func shed(_ connection: Connection) {
         state.metrics.requestsShed.increment()
+        let path = connection.parser.pathInProgress
         connection.parser = HTTPRequestParser(limits: configuration.parserLimits)
         chargeBufferedBytes(connection)
         fail(
             connection, status: .serviceUnavailable,
-            response: .overloaded(code: "server_busy", message: "too many request bytes buffered; retry later"))
+            response: .overloaded(code: "server_busy", message: "too many request bytes buffered; retry later"),
+            path: path)
     }
 
     /// Parses buffered requests while fewer than `maxPipelinedRequests` responses are pending.
@@ -108,7 +110,7 @@ extension EventLoop {
         let sequence = nextSequence(connection)
         var slot = Connection.Slot(
             sequence: sequence, isInterim: false, headRequest: request.method == .HEAD, keepAlive: keepAlive,
-            version: request.version, startedAt: now)
+            version: request.version, startedAt: now, path: Substring(request.path))
         let context = RequestContext(
             remoteAddress: connection.remoteAddress, connectionID: connection.id, receivedAtNanoseconds: now)
         let answer: ResponseFuture
@@ -143,11 +145,12 @@ extension EventLoop {
     }
 
     /// Answers a protocol error after the responses already owed, then closes.
-    func fail(_ connection: Connection, status: HTTPStatus, response: HTTPResponse) {
+    /// `path` defaults to the request in progress, if its request line was parsed.
+    func fail(_ connection: Connection, status: HTTPStatus, response: HTTPResponse, path: Substring? = nil) {
         state.metrics.protocolErrors.labels(String(status.code)).increment()
         var slot = Connection.Slot(
             sequence: nextSequence(connection), isInterim: false, headRequest: false, keepAlive: false,
-            version: .http1_1, startedAt: now)
+            version: .http1_1, startedAt: now, path: path ?? connection.parser.pathInProgress)
         slot.response = response
         connection.slots.removeAll { $0.isInterim }
         connection.slots.append(slot)

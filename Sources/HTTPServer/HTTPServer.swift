@@ -23,11 +23,14 @@ public final class HTTPServer: Sendable {
         var stopped = false
     }
 
+    /// - Parameter errorRenderer: re-renders the body of every error answer (`HTTPResponse.problem`),
+    ///   whether the responder or the server itself (limits, timeouts) produced it; nil keeps the default.
     public init(
-        configuration: HTTPServerConfiguration, responder: any HTTPResponder, logger: Logger, metrics: MetricsRegistry
+        configuration: HTTPServerConfiguration, responder: any HTTPResponder, logger: Logger, metrics: MetricsRegistry,
+        errorRenderer: HTTPErrorRenderer? = nil
     ) {
         state = ServerState(
-            configuration: configuration.sanitized, responder: responder, logger: logger,
+            configuration: configuration.sanitized, responder: responder, errorRenderer: errorRenderer, logger: logger,
             metrics: ServerMetrics(registry: metrics))
     }
 

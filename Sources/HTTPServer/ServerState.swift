@@ -5,6 +5,7 @@ import Synchronization
 final class ServerState: Sendable {
     let configuration: HTTPServerConfiguration
     let responder: any HTTPResponder
+    let errorRenderer: HTTPErrorRenderer?
     let logger: Logger
     let metrics: ServerMetrics
     let openConnections = Atomic<Int>(0)
@@ -15,9 +16,13 @@ final class ServerState: Sendable {
     let maxConnections: Int
     private let lastConnectionID = Atomic<UInt64>(0)
 
-    init(configuration: HTTPServerConfiguration, responder: any HTTPResponder, logger: Logger, metrics: ServerMetrics) {
+    init(
+        configuration: HTTPServerConfiguration, responder: any HTTPResponder, errorRenderer: HTTPErrorRenderer?,
+        logger: Logger, metrics: ServerMetrics
+    ) {
         self.configuration = configuration
         self.responder = responder
+        self.errorRenderer = errorRenderer
         self.logger = logger
         self.metrics = metrics
         maxConnections = configuration.connectionLimit(descriptorLimit: SystemCalls.descriptorLimit())

@@ -6,193 +6,169 @@ import RiskCore
 ///
 /// Two layouts are accepted, as KServe and Triton clients send them: one tensor of shape `[N, F]`
 /// (features in the model's order), or one tensor per feature, named by feature, of shape `[N]` or
-/// `[N, 1]`. `data` may be flat or nested (row-major); `null` is a missing value. The body is read
-/// straight from its bytes: each tensor's data goes into one flat array, no JSON tree is built.
+/// `[N, 1]`. `data` may be flat or nested (row-major); `null` (or `NaN`) is a missing value.
+///
+/// With the binary tensor data extension (`Inference-Header-Content-Length: H`), the first H body bytes
+/// are the JSON inference header and the rest holds, in input order, the raw little-endian FP32/FP64
+/// values of each input whose `parameters.binary_data_size` says so; NaN is a missing value. Either way
+/// the values go straight into the row-major matrix: no JSON tree, no per-row dictionaries.
 struct InferenceProtocolRequest {
     var id: String?
     var rows: FeatureMatrix
-    var requestedOutputs: [String]?
+    /// The outputs asked for, in request order; nil: all of them.
+    var outputs: [Output]?
+    /// Request-level `parameters.binary_data_output`: outputs not asked for by name are sent as binary.
+    var binaryOutputs = false
 
-    /// The error message is sent as OIP's `{"error": "<message>"}`, with `status` or by default 400
-    /// (404 for an unknown model).
-    struct Invalid: Error {
-        let message: String
-        var status: HTTPStatus?
+    /// One entry of `outputs`: `binary` is its `parameters.binary_data`, when given.
+    struct Output {
+        let name: String
+        let binary: Bool?
+    }
 
-        init(message: String, status: HTTPStatus? = nil) {
-            self.message = message
-            self.status = status
+    /// The header that splits a binary-extension body into its JSON header and its binary tensor data.
+    static let headerLengthField = "Inference-Header-Content-Length"
+
+    /// - Parameter headerLength: the `Inference-Header-Content-Length` value, if the header was sent.
+    init(_ body: [UInt8], headerLength: String?, featureNames: [String]) throws(HTTPResponseError) {
+        let jsonLength = try Self.jsonLength(headerLength, bodyCount: body.count)
+        var tensors: [InferenceProtocolTensor] = []
+        rows = FeatureMatrix(rowCount: 0, columnCount: featureNames.count)
+        guard jsonLength > 0 else { throw .badRequest("request body is empty; expected a JSON object") }
+        try body.withUnsafeBufferPointer { buffer throws(HTTPResponseError) in
+            var reader = JSONReader(
+                bytes: UnsafeBufferPointer(rebasing: buffer[0..<jsonLength]), maxDepth: PredictionRequest.maxDepth)
+            try JSONBody.syntax { () throws(JSONParseError) in reader.skipWhitespace() }
+            guard reader.current == UInt8(ascii: "{") else { throw .badRequest("request body must be a JSON object") }
+            try JSONBody.object(&reader, depth: 1) { (reader, key) throws(HTTPResponseError) in
+                switch (key, reader.current) {
+                case ("id", UInt8(ascii: "\"")):
+                    id = try JSONBody.syntax { () throws(JSONParseError) in try reader.parseString() }
+                case ("inputs", UInt8(ascii: "[")):
+                    try JSONBody.array(&reader, depth: 2) { (reader) throws(HTTPResponseError) in
+                        tensors.append(try InferenceProtocolTensor.read(&reader))
+                    }
+                case ("outputs", UInt8(ascii: "[")):
+                    outputs = try Self.outputs(&reader)
+                case ("parameters", UInt8(ascii: "{")):
+                    binaryOutputs = try Self.binaryDataOutput(&reader)
+                default:
+                    try JSONBody.skip(&reader, depth: 1)
+                }
+            }
+            try JSONBody.syntax { () throws(JSONParseError) in
+                reader.skipWhitespace()
+                guard reader.position == reader.bytes.count else {
+                    throw reader.error("unexpected data after the JSON value")
+                }
+            }
+        }
+        guard !tensors.isEmpty else { throw .badRequest("inputs: required, a non-empty array of tensors") }
+        for (index, tensor) in tensors.enumerated() { try tensor.validate(index) }
+        try Self.layOutBinaryData(&tensors, from: jsonLength, to: body.count, headerSent: headerLength != nil)
+        rows = try Self.matrix(tensors, featureNames: featureNames, body: body)
+    }
+
+    /// The length of the JSON part: the whole body, or the header's value (a byte count within the body).
+    private static func jsonLength(_ header: String?, bodyCount: Int) throws(HTTPResponseError) -> Int {
+        guard let header else { return bodyCount }
+        guard header.utf8.count <= 18, header.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), let length = Int(header)
+        else {
+            throw .badRequest("\(headerLengthField): expected a byte count, got \"\(header.prefix(40))\"")
+        }
+        guard length <= bodyCount else {
+            throw .badRequest("\(headerLengthField) is \(length) but the body has only \(bodyCount) bytes")
+        }
+        return length
+    }
+
+    /// Gives each binary input its byte range, in input order; the sizes must add up to the binary part.
+    private static func layOutBinaryData(
+        _ tensors: inout [InferenceProtocolTensor], from start: Int, to end: Int, headerSent: Bool
+    ) throws(HTTPResponseError) {
+        var offset = start
+        for index in tensors.indices {
+            guard let size = tensors[index].binarySize else { continue }
+            guard headerSent else {
+                throw .badRequest(
+                    "inputs[\(index)].parameters.binary_data_size needs the \(headerLengthField) header")
+            }
+            guard size <= end - offset else {
+                throw .badRequest(
+                    "inputs[\(index)]: binary data ends past the body (\(end - start) bytes after the header)")
+            }
+            tensors[index].binaryRange = offset..<offset + size
+            offset += size
+        }
+        guard offset == end else {
+            throw .badRequest(
+                "the inputs declare \(offset - start) bytes of binary data but the body has \(end - start) "
+                    + "after the inference header")
         }
     }
 
-    init(_ body: [UInt8], featureNames: [String]) throws(Invalid) {
-        var id: String?
-        var outputs: [String]?
-        var tensors: [Tensor] = []
-        do throws(HTTPResponseError) {
-            guard !body.isEmpty else {
-                throw HTTPResponseError.badRequest("request body is empty; expected a JSON object")
-            }
-            try body.withUnsafeBufferPointer { buffer throws(HTTPResponseError) in
-                var reader = JSONReader(bytes: buffer, maxDepth: PredictionRequest.maxDepth)
-                try JSONBody.syntax { () throws(JSONParseError) in reader.skipWhitespace() }
-                guard reader.current == UInt8(ascii: "{") else {
-                    throw HTTPResponseError.badRequest("request body must be a JSON object")
-                }
-                try JSONBody.object(&reader, depth: 1) { (reader, key) throws(HTTPResponseError) in
-                    switch (key, reader.current) {
-                    case ("id", UInt8(ascii: "\"")):
-                        id = try JSONBody.syntax { () throws(JSONParseError) in try reader.parseString() }
-                    case ("inputs", UInt8(ascii: "[")):
-                        try JSONBody.array(&reader, depth: 2) { (reader) throws(HTTPResponseError) in
-                            tensors.append(try Self.tensor(&reader, tensors.count))
-                        }
-                    case ("outputs", UInt8(ascii: "[")):
-                        outputs = try Self.outputNames(&reader)
-                    default:
-                        try JSONBody.skip(&reader, depth: 1)
-                    }
-                }
-                try JSONBody.syntax { () throws(JSONParseError) in
-                    reader.skipWhitespace()
-                    guard reader.position == reader.bytes.count else {
-                        throw reader.error("unexpected data after the JSON value")
-                    }
-                }
-            }
-        } catch {
-            throw Invalid(message: error.message)
-        }
-        self.id = id
-        requestedOutputs = outputs
-        guard !tensors.isEmpty else { throw Invalid(message: "inputs: required, a non-empty array of tensors") }
-        for (index, tensor) in tensors.enumerated() { try tensor.validate(index) }
+    /// The tensors as the model's row-major matrix.
+    private static func matrix(_ tensors: [InferenceProtocolTensor], featureNames: [String], body: [UInt8])
+        throws(HTTPResponseError) -> FeatureMatrix
+    {
         let count = featureNames.count
         if tensors.count == 1, tensors[0].shape.count == 2, tensors[0].shape[1] == count {
-            rows = FeatureMatrix(rowCount: tensors[0].shape[0], columnCount: count)
-            rows.values = tensors[0].data
-            return
+            var rows = FeatureMatrix(rowCount: tensors[0].shape[0], columnCount: count)
+            if tensors[0].binaryRange == nil {
+                rows.values = tensors[0].data
+            } else {
+                tensors[0].write(into: &rows.values, start: 0, stride: 1, body: body)
+            }
+            return rows
         }
         let position = Dictionary(featureNames.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
         let rowCount = tensors[0].shape[0]
-        rows = FeatureMatrix(rowCount: rowCount, columnCount: count)
+        var rows = FeatureMatrix(rowCount: rowCount, columnCount: count)
         for tensor in tensors {
             guard let column = position[tensor.name] else {
-                throw Invalid(
-                    message: "input \"\(tensor.name)\" is neither a feature of the model nor a [N, \(count)] tensor")
+                throw .badRequest(
+                    "input \"\(tensor.name)\" is neither a feature of the model nor a [N, \(count)] tensor")
             }
-            guard tensor.data.count == rowCount else {
-                throw Invalid(message: "input \"\(tensor.name)\" has \(tensor.data.count) values, expected \(rowCount)")
+            guard tensor.elementCount == rowCount else {
+                throw .badRequest(
+                    "input \"\(tensor.name)\" has \(tensor.elementCount ?? 0) values, expected \(rowCount)")
             }
-            for row in 0..<rowCount { rows[row, column] = tensor.data[row] }
+            tensor.write(into: &rows.values, start: column, stride: count, body: body)
         }
+        return rows
     }
 
-    /// One input tensor as read; checked by `validate` once all its fields are known (any order).
-    private struct Tensor {
-        var name = ""
-        var named = false
-        var datatype: String?
-        var shape: [Int] = []
-        var shapeValid = true
-        var data: [Double] = []
-        var hasData = false
-        var dataError: String?
-
-        func validate(_ index: Int) throws(Invalid) {
-            let at = "inputs[\(index)]"
-            guard named else { throw Invalid(message: "\(at): expected an object with a name") }
-            guard let datatype, InferenceProtocolRequest.numericTypes.contains(datatype) else {
-                throw Invalid(message: "\(at).datatype: expected a numeric type such as FP64 or FP32")
-            }
-            guard shapeValid, (1...2).contains(shape.count) else {
-                throw Invalid(message: "\(at).shape: expected [N] or [N, F] of non-negative integers")
-            }
-            guard shape[0] <= PredictionRequest.maxInstances else {
-                throw Invalid(message: "\(at): at most \(PredictionRequest.maxInstances) rows")
-            }
-            guard hasData else { throw Invalid(message: "\(at).data: required") }
-            if let dataError { throw Invalid(message: "\(at).data: \(dataError)") }
-            let expected = shape.reduce(1, *)
-            guard data.count == expected else {
-                throw Invalid(message: "\(at): data has \(data.count) values but shape \(shape) needs \(expected)")
-            }
-        }
-    }
-
-    static let numericTypes: Set<String> = [
-        "FP16", "FP32", "FP64", "INT8", "INT16", "INT32", "INT64", "UINT8", "UINT16", "UINT32", "UINT64", "BOOL",
-    ]
-
-    private static func tensor(_ reader: inout JSONReader, _ index: Int) throws(HTTPResponseError) -> Tensor {
-        var tensor = Tensor()
-        guard reader.current == UInt8(ascii: "{") else {
-            try JSONBody.skip(&reader, depth: 2)
-            return tensor
-        }
-        try JSONBody.object(&reader, depth: 3) { (reader, key) throws(HTTPResponseError) in
-            switch (key, reader.current) {
-            case ("name", UInt8(ascii: "\"")):
-                tensor.name = try JSONBody.syntax { () throws(JSONParseError) in try reader.parseString() }
-                tensor.named = true
-            case ("datatype", UInt8(ascii: "\"")):
-                tensor.datatype = try JSONBody.syntax { () throws(JSONParseError) in try reader.parseString() }
-            case ("shape", UInt8(ascii: "[")):
-                try JSONBody.array(&reader, depth: 4) { (reader) throws(HTTPResponseError) in
-                    let value = try JSONBody.syntax { () throws(JSONParseError) in try reader.parseValue(depth: 4) }
-                    guard let size = value.intValue, size >= 0, size <= PredictionRequest.maxInstances * 1_000 else {
-                        tensor.shapeValid = false
-                        return
-                    }
-                    tensor.shape.append(size)
-                }
-            case ("data", _):
-                tensor.hasData = true
-                try flatten(&reader, into: &tensor, depth: 4)
-            case ("shape", _):
-                tensor.shapeValid = false
-                try JSONBody.skip(&reader, depth: 3)
-            default:
-                try JSONBody.skip(&reader, depth: 3)
-            }
-        }
-        return tensor
-    }
-
-    /// Appends the numbers of a (nested) data value, row-major; a non-number is recorded, not thrown,
-    /// so that a wrong datatype is reported first, as it is the likelier mistake.
-    private static func flatten(_ reader: inout JSONReader, into tensor: inout Tensor, depth: Int)
-        throws(HTTPResponseError)
-    {
-        switch reader.current ?? 0 {
-        case UInt8(ascii: "["):
-            try JSONBody.array(&reader, depth: depth + 1) { (reader) throws(HTTPResponseError) in
-                try flatten(&reader, into: &tensor, depth: depth + 1)
-            }
-        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-            tensor.data.append(try JSONBody.syntax { () throws(JSONParseError) in try reader.parseNumber() })
-        case UInt8(ascii: "n"):
-            try JSONBody.syntax { () throws(JSONParseError) in try reader.expectLiteral("null") }
-            tensor.data.append(.nan)
-        case UInt8(ascii: "t"):
-            try JSONBody.syntax { () throws(JSONParseError) in try reader.expectLiteral("true") }
-            tensor.data.append(1)
-        case UInt8(ascii: "f"):
-            try JSONBody.syntax { () throws(JSONParseError) in try reader.expectLiteral("false") }
-            tensor.data.append(0)
-        default:
-            try JSONBody.skip(&reader, depth: depth)
-            tensor.dataError = "expected numbers"
-        }
-    }
-
-    /// `[{"name": "risk"}, ...]` → the names.
-    private static func outputNames(_ reader: inout JSONReader) throws(HTTPResponseError) -> [String] {
-        var names: [String] = []
+    /// `[{"name": "risk", "parameters": {"binary_data": true}}, ...]`.
+    private static func outputs(_ reader: inout JSONReader) throws(HTTPResponseError) -> [Output] {
+        var outputs: [Output] = []
         try JSONBody.array(&reader, depth: 2) { (reader) throws(HTTPResponseError) in
+            let at = "outputs[\(outputs.count)]"
             let value = try JSONBody.syntax { () throws(JSONParseError) in try reader.parseValue(depth: 2) }
-            if let name = value["name"]?.stringValue { names.append(name) }
+            guard let name = value["name"]?.stringValue else { throw .badRequest("\(at).name: required, a string") }
+            let parameters = value["parameters"]
+            if parameters?["classification"] != nil {
+                throw .badRequest("\(at).parameters.classification: the classification extension is not supported")
+            }
+            let binary = parameters?["binary_data"]
+            guard binary == nil || binary?.boolValue != nil else {
+                throw .badRequest("\(at).parameters.binary_data: expected true or false")
+            }
+            outputs.append(Output(name: name, binary: binary?.boolValue))
         }
-        return names
+        return outputs
+    }
+
+    /// The request's `parameters`: only `binary_data_output` matters to riskd; the rest is ignored.
+    private static func binaryDataOutput(_ reader: inout JSONReader) throws(HTTPResponseError) -> Bool {
+        var binary = false
+        try JSONBody.object(&reader, depth: 2) { (reader, key) throws(HTTPResponseError) in
+            guard key == "binary_data_output" else { return try JSONBody.skip(&reader, depth: 2) }
+            let value = try JSONBody.syntax { () throws(JSONParseError) in try reader.parseValue(depth: 2) }
+            guard let flag = value.boolValue else {
+                throw .badRequest("parameters.binary_data_output: expected true or false")
+            }
+            binary = flag
+        }
+        return binary
     }
 }

@@ -139,7 +139,7 @@ public final class RiskService: Sendable {
             router: routes.router, metrics: metrics, logger: logger.child(label: "riskd.http"))
         let server = HTTPServer(
             configuration: configuration.server, responder: responder, logger: logger.child(label: "riskd.server"),
-            metrics: metrics)
+            metrics: metrics, errorRenderer: Self.renderError)
         try server.start()
         self.server.withLock { $0 = server }
         phase.set(.serving)

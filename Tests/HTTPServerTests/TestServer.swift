@@ -11,7 +11,10 @@ final class TestServer {
     let metrics = MetricsRegistry()
     let logs = RecordingLogSink()
 
-    init(host: String = "127.0.0.1", configure: (inout HTTPServerConfiguration) -> Void = { _ in }) throws {
+    init(
+        host: String = "127.0.0.1", configure: (inout HTTPServerConfiguration) -> Void = { _ in },
+        errorRenderer: HTTPErrorRenderer? = nil
+    ) throws {
         var configuration = HTTPServerConfiguration()
         configuration.host = host
         configuration.port = 0
@@ -48,7 +51,7 @@ final class TestServer {
         server = HTTPServer(
             configuration: configuration,
             responder: RoutingResponder(router: router, metrics: metrics, logger: logger), logger: logger,
-            metrics: metrics)
+            metrics: metrics, errorRenderer: errorRenderer)
         try server.start()
     }
 

@@ -60,6 +60,11 @@ import Testing
         #"{"inputs": [{"name": "input", "datatype": "BYTES", "shape": [1, 2], "data": ["a", "b"]}]}"#,
         #"{"inputs": [{"name": "input", "datatype": "FP64", "shape": [2, 2], "data": [1, 2, 3]}]}"#,
         #"{"inputs": [{"name": "zz", "datatype": "FP64", "shape": [1], "data": [1]}]}"#,
+        // Outputs the model does not have, or extensions riskd does not implement, are named, not ignored.
+        #"{"inputs": [{"name": "a", "datatype": "FP64", "shape": [1], "data": [1]}], "outputs": [{"name": "prob"}]}"#,
+        #"{"inputs": [{"name": "a", "datatype": "FP64", "shape": [1], "data": [1]}], "outputs": [{"name": "risk", "parameters": {"classification": 2}}]}"#,
+        #"{"inputs": [{"name": "a", "datatype": "FP64", "shape": [1], "parameters": {"shared_memory_region": "r"}}]}"#,
+        #"{"inputs": [{"name": "a", "datatype": "FP64", "shape": [1], "data": [1]}], "parameters": {"binary_data_output": 1}}"#,
     ])
     func malformedRequestsAre400WithAProtocolError(body: String) throws {
         let running = try RunningService()
