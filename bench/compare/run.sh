@@ -11,6 +11,8 @@
 # env:   MODEL (default reference-300x30: generated, 300 trees of depth 6 over 30 features, the issue's
 #        reference shape; or a model in models/)  DURATION (15s)  WARMUP (3s)  CONNECTIONS (64)  THREADS (2)
 #        COMPONENTS (1; 0 skips the component benchmarks and bench/README.md)
+#        PIN (1: each server and xgboost in-process on core 0 with one worker, wrk -t1 on core 1, as issue 13
+#        measured; 0: everything shares the cores with THREADS wrk threads and one worker per core)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
@@ -22,11 +24,17 @@ for arg in "$@"; do
     esac
 done
 MODEL="${MODEL:-reference-300x30}"
+# Issue 13's method: one core for the server under test, one for wrk (PIN=0 shares both cores instead).
+PIN="${PIN:-1}"
 COMPONENTS="${COMPONENTS:-1}"
 DURATION="${DURATION:-15s}"; WARMUP="${WARMUP:-3s}"
 CONNECTIONS="${CONNECTIONS:-64}"; THREADS="${THREADS:-2}"
 PORT_RISKD=18080; PORT_NGINX=18081; PORT_FASTAPI=18082; PORT_NOLOG=18083
 cores="$(nproc)"
+server_cpu=(); client_cpu=(); server_workers="$cores"
+if [ "$PIN" = 1 ] && [ "$cores" -ge 2 ]; then
+    server_cpu=(taskset -c 0); client_cpu=(taskset -c 1); server_workers=1; THREADS="${THREADS_PINNED:-1}"
+fi
 
 for tool in wrk nginx python3 curl; do command -v "$tool" >/dev/null || { echo "missing $tool" >&2; exit 1; }; done
 # Python baselines run from a venv of pinned packages (created once, reused), first on PATH for every script.
@@ -85,23 +93,27 @@ declare -A url rss
 if [ "$skip_riskd" -eq 0 ]; then
     if command -v swiftlock >/dev/null; then (cd "$repo" && swiftlock swift build -c release --product riskd); else (cd "$repo" && swift build -c release --product riskd); fi
     RISKD_HOST=127.0.0.1 RISKD_PORT=$PORT_RISKD RISKD_MODELS_DIR="$models_dir" RISKD_DATA_DIR="$work/riskd-data" \
-        RISKD_LOG_LEVEL=error RISKD_MAX_OUTCOMES_PER_REQUEST=10000 "$repo/.build/release/riskd" serve \
+        RISKD_LOG_LEVEL=error RISKD_MAX_OUTCOMES_PER_REQUEST=10000 RISKD_EVENT_LOOPS="$server_workers" \
+        "${server_cpu[@]}" "$repo/.build/release/riskd" serve \
         2>"$work/riskd.log" &
     pids+=($!); riskd_pid=$!
     wait_http "http://127.0.0.1:$PORT_RISKD/readyz" 30
     url[riskd]="http://127.0.0.1:$PORT_RISKD/v1/models/$MODEL/predict"
     # The same binary with the prediction log off: the log's cost at its defaults is riskd / riskd-nolog.
     RISKD_HOST=127.0.0.1 RISKD_PORT=$PORT_NOLOG RISKD_MODELS_DIR="$models_dir" RISKD_DATA_DIR="$work/nolog-data" \
-        RISKD_LOG_LEVEL=error RISKD_PREDICTION_LOG_RETENTION=0 "$repo/.build/release/riskd" serve 2>"$work/nolog.log" &
+        RISKD_LOG_LEVEL=error RISKD_PREDICTION_LOG_RETENTION=0 RISKD_EVENT_LOOPS="$server_workers" \
+        "${server_cpu[@]}" "$repo/.build/release/riskd" serve 2>"$work/nolog.log" &
     pids+=($!)
     wait_http "http://127.0.0.1:$PORT_NOLOG/readyz" 30
     url[riskd-nolog]="http://127.0.0.1:$PORT_NOLOG/v1/models/$MODEL/predict"
 fi
-sed "s/NGINX_PORT/$PORT_NGINX/" "$here/nginx.conf" >"$work/nginx.conf"
-nginx -p "$work" -c "$work/nginx.conf" -g 'daemon off;' 2>"$work/nginx.log" &
+sed "s/NGINX_PORT/$PORT_NGINX/; s/worker_processes auto/worker_processes $server_workers/" "$here/nginx.conf" \
+    >"$work/nginx.conf"
+"${server_cpu[@]}" nginx -p "$work" -c "$work/nginx.conf" -g 'daemon off;' 2>"$work/nginx.log" &
 pids+=($!); nginx_pid=$!
 (cd "$here" && RISKD_MODELS_DIR="$models_dir" BENCH_MODEL="$MODEL" \
-    exec python3 -m uvicorn fastapi_app:app --host 127.0.0.1 --port $PORT_FASTAPI --workers "$cores" \
+    exec "${server_cpu[@]}" python3 -m uvicorn fastapi_app:app --host 127.0.0.1 --port $PORT_FASTAPI \
+    --workers "$server_workers" \
     --log-level warning --no-access-log 2>"$work/fastapi.log") &
 pids+=($!); fastapi_pid=$!
 wait_http "http://127.0.0.1:$PORT_NGINX/" 10
@@ -136,8 +148,9 @@ to_ms() { # wrk latency like 512.00us / 1.23ms / 1.02s -> milliseconds
 }
 for rows in 1 64; do
     for s in "${schedule[@]}"; do
-        BODY_FILE="$work/body-$rows.json" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" -s "$here/post.lua" "${url[$s]}" >/dev/null
-        out="$(BODY_FILE="$work/body-$rows.json" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency \
+        BODY_FILE="$work/body-$rows.json" "${client_cpu[@]}" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" \
+            -s "$here/post.lua" "${url[$s]}" >/dev/null
+        out="$(BODY_FILE="$work/body-$rows.json" "${client_cpu[@]}" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency \
             -s "$here/post.lua" "${url[$s]}")"
         echo "$out" >>"$work/wrk-$s-$rows.txt"
         run_rps="$(awk '/^Requests\/sec:/{printf "%.0f", $2}' <<<"$out")"
@@ -158,7 +171,7 @@ echo "fastapi processes: $uvicorn_pid $(descendants "$uvicorn_pid" | paste -sd' 
 rss[fastapi]="$(rss_mib "$uvicorn_pid")"
 [ "$skip_riskd" -eq 1 ] || rss[riskd]="$(rss_mib "$riskd_pid")"
 version_dir="$(python3 -c "import sys; sys.path.insert(0, '$here'); from model_features import latest_version_dir as v; print(v('$models_dir', '$MODEL'))")"
-xgb64="$(cd "$here" && python3 xgb_inprocess.py "$version_dir" "$work/body-64.json" 5)"
+xgb64="$(cd "$here" && "${server_cpu[@]}" python3 xgb_inprocess.py "$version_dir" "$work/body-64.json" 5)"
 echo "xgboost in-process, batch 64: $xgb64 rows/s"
 isolation=""
 if [ "$skip_riskd" -eq 0 ]; then
@@ -172,11 +185,16 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN{ if (b+0 == 0) print "n/a"; else printf
     echo "# bench/compare results"
     echo
     echo "Generated by \`bench/compare/run.sh$( [ "$skip_riskd" -eq 1 ] && echo " --skip-riskd")\` on $(date -u +%Y-%m-%dT%H:%MZ)."
-    echo "Machine: $cores cores ($(awk -F': ' '/model name/{print $2; exit}' /proc/cpuinfo)); wrk, servers and client share the cores."
+    if [ ${#server_cpu[@]} -gt 0 ]; then
+        echo "Machine: $cores cores ($(awk -F': ' '/model name/{print $2; exit}' /proc/cpuinfo)); each server pinned to core 0"
+        echo "with one worker (riskd: one event loop and all its threads; nginx: one worker; uvicorn: one worker), wrk pinned to core 1."
+    else
+        echo "Machine: $cores cores ($(awk -F': ' '/model name/{print $2; exit}' /proc/cpuinfo)); wrk, servers and client share the cores."
+    fi
     echo "Load: wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency after a $WARMUP warm-up, POST bodies from make_bodies.py;"
     echo "riskd, riskd-nolog and nginx: the better of two runs in alternating order."
     echo "Model: $model_note. nginx answers a fixed 1-row JSON without reading the body (the HTTP ceiling)."
-    echo "FastAPI: uvicorn --workers $cores, XGBoost Booster (nthread=1 per worker)."
+    echo "FastAPI: uvicorn --workers $server_workers, XGBoost Booster (nthread=1 per worker)."
     echo "Noise: load average (1, 5, 15 min) $load_before before the runs, $load_after after; the machine is"
     echo "shared, so only ratios between servers measured back to back in this run are meaningful, and a"
     echo "ratio within ±15 % of a goal is within the run-to-run spread."
