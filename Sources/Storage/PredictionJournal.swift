@@ -17,6 +17,7 @@ public final class PredictionJournal: Sendable {
     private let buffer = Mutex<[PredictionRecord]>([])
     private let dropped = Atomic<Int>(0)
     private let written = Atomic<Int>(0)
+    private let batches = Atomic<Int>(0)
     private let wakeup = DispatchSemaphore(value: 0)
     private let stopping = Atomic<Bool>(false)
     private let finished = DispatchSemaphore(value: 0)
@@ -58,14 +59,21 @@ public final class PredictionJournal: Sendable {
     public var writtenCount: Int { written.load(ordering: .relaxed) }
     public var bufferedCount: Int { buffer.withLock { $0.count } }
 
-    /// Writes everything buffered now and waits for the commit.
+    /// Writes what is buffered when called (in batches of at most `batchSize`) and waits for the commits.
+    /// Predictions that arrive meanwhile wait for the next flush: draining until the buffer is empty
+    /// would, under a steady prediction rate, never stop and commit (and fsync) a few rows at a time.
     public func flush() {
-        while true {
-            let batch = take()
+        var remaining = buffer.withLock { $0.count }
+        while remaining > 0 {
+            let batch = take(upTo: min(remaining, batchSize))
             guard !batch.isEmpty else { return }
+            remaining -= batch.count
             write(batch)
         }
     }
+
+    /// Transactions committed so far (each carries up to `batchSize` predictions).
+    public var batchCount: Int { batches.load(ordering: .relaxed) }
 
     /// Flushes and stops the background thread.
     public func stop(timeout: Double) {
@@ -83,9 +91,9 @@ public final class PredictionJournal: Sendable {
         finished.signal()
     }
 
-    private func take() -> [PredictionRecord] {
+    private func take(upTo count: Int) -> [PredictionRecord] {
         buffer.withLock { buffer in
-            let batch = Array(buffer.prefix(batchSize))
+            let batch = Array(buffer.prefix(count))
             buffer.removeFirst(batch.count)
             return batch
         }
@@ -97,6 +105,7 @@ public final class PredictionJournal: Sendable {
                 try StateStore.insertPredictions(batch, connection)
             }
             written.wrappingAdd(batch.count, ordering: .relaxed)
+            batches.wrappingAdd(1, ordering: .relaxed)
         } catch {
             dropped.wrappingAdd(batch.count, ordering: .relaxed)
         }

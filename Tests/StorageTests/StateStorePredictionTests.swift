@@ -100,4 +100,32 @@ import Testing
         #expect(journal.writtenCount == 10)
         #expect(try store.predictionCount() == 10, "stop flushes what was buffered")
     }
+
+    /// Under a steady prediction rate the journal commits about once per interval (or per full batch),
+    /// not a few rows per transaction as fast as the store can fsync.
+    @Test(arguments: Backend.allCases) func aSteadyStreamCommitsInBatchesNotOneTinyTransactionAfterAnother(
+        _ backend: Backend
+    ) throws {
+        let store = try backend.freshStore()
+        defer { store.close() }
+        let journal = PredictionJournal(store: store, capacity: 200_000, batchSize: 5_000, flushInterval: 0.25)
+        let started = Date()
+        var recorded = 0
+        while Date().timeIntervalSince(started) < 1.5 {
+            recorded += journal.record(
+                contentsOf: (0..<20).map {
+                    PredictionRecord(
+                        id: "p\(recorded + $0)", model: "m", version: "1", entity: "e\($0)", risk: 0.5, tier: "none",
+                        time: Double(recorded))
+                })
+            Thread.sleep(forTimeInterval: 0.001)
+        }
+        let elapsed = Date().timeIntervalSince(started)
+        journal.stop(timeout: 60)
+        #expect(try store.predictionCount() == recorded)
+        // One commit per interval plus one per full batch, with slack for the final flush at stop.
+        let bound = Int((elapsed / 0.25).rounded(.up)) + recorded / 5_000 + 3
+        #expect(journal.batchCount <= bound, "\(journal.batchCount) commits for \(recorded) predictions")
+        #expect(journal.batchCount >= 2)
+    }
 }
