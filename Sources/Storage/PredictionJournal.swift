@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import Synchronization
+import SystemIO
 
 /// Records predictions for the outcome join without ever making a prediction wait on the store.
 ///
@@ -22,7 +23,7 @@ public final class PredictionJournal: Sendable {
     private let stopping = Atomic<Bool>(false)
     private let finished = DispatchSemaphore(value: 0)
 
-    public init(store: StateStore, capacity: Int = 200_000, batchSize: Int = 5_000, flushInterval: Double = 0.25) {
+    public init(store: StateStore, capacity: Int = 50_000, batchSize: Int = 5_000, flushInterval: Double = 0.25) {
         self.store = store
         self.capacity = max(1, capacity)
         self.batchSize = max(1, batchSize)
@@ -83,6 +84,7 @@ public final class PredictionJournal: Sendable {
     }
 
     private func run() {
+        BackgroundPriority.lowerCurrentThread(by: 19)  // journaling must never take CPU from the event loops
         while !stopping.load(ordering: .acquiring) {
             _ = wakeup.wait(timeout: .now() + flushInterval)
             flush()

@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import Synchronization
+import SystemIO
 
 /// SQLite behind one writer thread: callers queue write jobs (bounded), the writer drains whatever is
 /// queued into ONE transaction (each job in its own savepoint, so one failing job does not undo the
@@ -106,6 +107,10 @@ final class SQLiteExecutor: SQLExecutor, @unchecked Sendable {
     }
 
     private func runWriter() {
+        // Writes are waited on from workers, never from an event loop, and most of them are the prediction
+        // journal: lowest priority, so a write burst never preempts a loop for a time slice (it shows in the
+        // loops' p99). Under CPU saturation writes slow down instead and the bounded queue pushes back (503).
+        BackgroundPriority.lowerCurrentThread(by: 19)
         while true {
             available.wait()
             let (batch, stopping) = queue.withLock { queue -> ([Pending], Bool) in
