@@ -3,6 +3,7 @@
 # against the real riskd binary on 127.0.0.1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+python3 -c "import ensurepip" 2>/dev/null || { apt-get update -qq && apt-get install -y -qq python3-venv >/dev/null; }
 venv=.venv-interop
 [ -x "$venv/bin/pytest" ] || python3 -m venv "$venv"
 "$venv/bin/pip" install -q --disable-pip-version-check -r Tests/Interop/requirements.txt
