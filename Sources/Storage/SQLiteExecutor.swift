@@ -108,9 +108,10 @@ final class SQLiteExecutor: SQLExecutor, @unchecked Sendable {
 
     private func runWriter() {
         // Writes are waited on from workers, never from an event loop, and most of them are the prediction
-        // journal: lowest priority, so a write burst never preempts a loop for a time slice (it shows in the
-        // loops' p99). Under CPU saturation writes slow down instead and the bounded queue pushes back (503).
-        BackgroundPriority.lowerCurrentThread(by: 19)
+        // journal: below the loops, so a journal burst yields to them. Not the lowest priority: acknowledged
+        // writes (telemetry, outcomes) must still progress when the loops saturate the CPU (at nice 19 a
+        // 10,000-outcome POST took over 5 s under load; the bounded queue pushes back with 503 beyond that).
+        BackgroundPriority.lowerCurrentThread(by: 10)
         while true {
             available.wait()
             let (batch, stopping) = queue.withLock { queue -> ([Pending], Bool) in
