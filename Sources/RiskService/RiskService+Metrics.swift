@@ -31,8 +31,23 @@ extension RiskService {
             entry.available.keys.map { "\(entry.name)/\($0)" }
         }
         observers.retain(loaded: Set(loaded))
-        observers.refreshAggregates(now: now)
+        observers.refreshDrift()
+        refreshOutcomeStatistics(now: now)
         // A count query, not taken at scrape time: a slow database must not slow the scrape.
         if let queued = try? store.outboxCount() { counters.storeOutboxQueued.set(Double(queued)) }
+    }
+
+    /// Recomputes every version's outcome statistics from the store's join when this replica labelled
+    /// predictions since the last tick, or `outcomeRefreshInterval` has passed (other replicas' labels,
+    /// expiry). A store error keeps the previous statistics.
+    func refreshOutcomeStatistics(now: Double) {
+        let changed = outcomesChanged.exchange(false, ordering: .acquiringAndReleasing)
+        guard changed || now - outcomesRefreshedAt.withLock({ $0 }) >= Self.outcomeRefreshInterval else { return }
+        outcomesRefreshedAt.withLock { $0 = now }
+        for version in observers.all() {
+            if let statistics = try? storedStatistics(version.outcomes, now: now) {
+                version.outcomes.publish(statistics)
+            }
+        }
     }
 }

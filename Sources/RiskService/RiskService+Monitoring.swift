@@ -81,15 +81,25 @@ extension RiskService {
         }
     }
 
-    /// Applies labels to the stored predictions (the count returned) and to every version's in-memory
-    /// tracker, which feeds the outcome metrics (a prediction id lives in exactly one of them; an entity
-    /// window may span versions). Returns how many stored predictions got a label.
+    /// Applies labels to the stored predictions and counts them per version and source (an entity window
+    /// may span versions); the versions' statistics are recomputed from the store at the next monitoring
+    /// tick. Returns how many stored predictions got a label.
     func recordOutcomes(_ reports: [OutcomeReport], model: String? = nil) throws(HTTPResponseError) -> Int {
-        let now = Date().timeIntervalSince1970
-        let trackers = observers.all().map(\.outcomes).filter { model == nil || $0.model == model }
-        for report in reports {
-            for tracker in trackers { _ = report.apply(to: tracker, now: now) }
+        let labeled = try labelStored(reports, model: model)
+        var total = 0
+        for (report, records) in zip(reports, labeled) {
+            total += records.count
+            var perVersion: [String: (model: String, version: Int, count: Int)] = [:]
+            for record in records {
+                guard let version = Int(record.version) else { continue }
+                perVersion["\(record.model)/\(version)", default: (record.model, version, 0)].count += 1
+            }
+            for entry in perVersion.values {
+                observers.existing(model: entry.model, version: entry.version)?.outcomes
+                    .countOutcomes(entry.count, source: report.source)
+            }
         }
-        return try labelStored(reports, model: model)
+        if total > 0 { outcomesChanged.store(true, ordering: .releasing) }
+        return total
     }
 }

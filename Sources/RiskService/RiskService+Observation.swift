@@ -2,10 +2,11 @@ import Foundation
 import Monitoring
 import Registry
 import RiskCore
+import Storage
 
 /// What happens to every prediction after it is computed: it is counted, sampled into the prediction
-/// log, and feeds its version's drift monitor and outcome tracker; a shadow version scores the same
-/// rows off the hot path. A batch takes a handful of short locks per request (one per structure and
+/// log, feeds its version's drift monitor and is queued for the store's outcome join; a shadow version
+/// scores the same rows off the hot path. A batch takes a handful of short locks per request (one per structure and
 /// version, sharded inside each), never one per row, and nothing here waits for a disk.
 extension RiskService {
     /// Records one scored group of a request; `ids` and `entities` are indexed by instance.
@@ -37,7 +38,7 @@ extension RiskService {
         guard let observers else { return }
         var scored: [Int] = []
         var scores: [Double] = []
-        var records: [OutcomeTracker.Prediction] = []
+        var records: [PredictionRecord] = []
         scored.reserveCapacity(group.rows.count)
         records.reserveCapacity(group.rows.count)
         for (index, assessment) in group.assessments.enumerated() where assessment.source == .model {
@@ -47,15 +48,13 @@ extension RiskService {
             }
             let row = group.rows[index]
             records.append(
-                OutcomeTracker.Prediction(
-                    id: ids[row], entity: entities[row] ?? "", risk: assessment.risk, tier: assessment.tier.rawValue,
-                    time: now))
+                PredictionRecord(
+                    id: ids[row], model: modelName, version: version, entity: entities[row] ?? "",
+                    risk: assessment.risk, tier: assessment.tier.rawValue, time: now))
         }
         if !scored.isEmpty { observers.drift.record(rows: group.matrix.values, indices: scored, scores: scores) }
-        if !records.isEmpty {
-            observers.outcomes.recordPredictions(records)
-            if let model = group.model { journal(records, model: model) }
-        }
+        // The outcome join is the store's: queued here, written off the hot path, labelled by outcome reports.
+        if !records.isEmpty { predictionJournal.record(contentsOf: records) }
     }
 
     /// `riskd_fallback_predictions_total{model, reason}`: one add per reason present in the batch (fallback

@@ -92,31 +92,19 @@ extension RiskService {
         try storing { () throws(StorageError) in try store.recordDelivery(id: id, now: now, ttl: 48 * 3600) }
     }
 
-    /// Queues a batch of `model`'s predictions for the outcome join; never waits on the store.
-    func journal(_ predictions: [OutcomeTracker.Prediction], model: ServableModel) {
-        let version = String(model.version)
-        predictionJournal.record(
-            contentsOf: predictions.map {
-                PredictionRecord(
-                    id: $0.id, model: model.name, version: version, entity: $0.entity, risk: $0.risk, tier: $0.tier,
-                    time: $0.time)
-            })
-    }
-
     /// Applies outcomes to the stored predictions (after flushing the journal, so a prediction made a
-    /// moment ago is labelable); returns how many were labeled.
-    func labelStored(_ reports: [OutcomeReport], model: String?) throws(HTTPResponseError) -> Int {
+    /// moment ago is labelable); returns the predictions each report labelled, in report order.
+    func labelStored(_ reports: [OutcomeReport], model: String?) throws(HTTPResponseError) -> [[PredictionRecord]] {
         predictionJournal.flush()
         return try storing { () throws(StorageError) in
-            var labeled = 0
+            var labeled: [[PredictionRecord]] = []
             for report in reports {
                 switch report.target {
                 case .prediction(let id):
-                    if try store.labelPrediction(id: id, label: report.label) != nil { labeled += 1 }
+                    labeled.append(try store.labelPrediction(id: id, label: report.label).map { [$0] } ?? [])
                 case .entity(let name, let from, let to):
-                    labeled += try store.labelPredictions(
-                        model: model, entity: name, from: from, to: to, label: report.label
-                    ).count
+                    labeled.append(
+                        try store.labelPredictions(model: model, entity: name, from: from, to: to, label: report.label))
                 }
             }
             return labeled
@@ -124,7 +112,7 @@ extension RiskService {
     }
 
     /// A version's outcome statistics over the stored predictions of the last `ttlSeconds`.
-    func storedStatistics(_ tracker: any OutcomeJoin, now: Double) throws(HTTPResponseError) -> OutcomeStatistics {
+    func storedStatistics(_ tracker: VersionOutcomes, now: Double) throws(HTTPResponseError) -> OutcomeStatistics {
         predictionJournal.flush()
         let since = now - tracker.ttlSeconds
         return try storing { () throws(StorageError) in

@@ -31,6 +31,14 @@ public final class RiskService: Sendable {
     let predictionIDs = PredictionIDGenerator()
     let counters: ServiceCounters
     let retentionGeneration = Atomic<UInt64>(UInt64.max)
+    /// Set when this replica labelled stored predictions: the next monitoring tick recomputes the
+    /// versions' outcome statistics from the store instead of waiting for `outcomeRefreshInterval`.
+    let outcomesChanged = Atomic<Bool>(true)
+    /// When the outcome statistics were last recomputed (unix seconds).
+    let outcomesRefreshedAt = Mutex<Double>(0)
+    /// Outcome statistics are recomputed at least this often, for labels other replicas applied and
+    /// predictions that left the labelling horizon.
+    static let outcomeRefreshInterval = 30.0
     let auditLog: AuditLog
     let slo: ServiceLevelObjectives
     let observers: ObserverRegistry

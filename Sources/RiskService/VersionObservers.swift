@@ -6,11 +6,11 @@ import RiskCore
 import Synchronization
 
 /// The monitoring attached to one served model version: its drift monitor (inputs and scores against
-/// the manifest's reference), its outcome tracker (predictions waiting for ground truth), and its
+/// the manifest's reference), its outcome statistics (refreshed from the state store's join), and its
 /// `riskd_predictions_total` series (labelled with the version), resolved once so counting a prediction takes no lock.
 struct VersionObservers: Sendable {
     let drift: DriftMonitor
-    let outcomes: any OutcomeJoin
+    let outcomes: VersionOutcomes
     /// `riskd_predictions_total{model, version, source, tier}`, one series per source and tier.
     let predictions: PredictionCounters
     /// Fires at most once per cooldown when this version's drift breaches the retraining policy.
@@ -31,7 +31,7 @@ struct VersionObservers: Sendable {
             model: model.name, version: String(model.version), featureNames: model.featureNames,
             features: reference?.features ?? [:],
             score: reference?.score)
-        outcomes = OutcomeTracker(
+        outcomes = VersionOutcomes(
             model: model.name, version: String(model.version),
             tiers: [TierThreshold(name: "L1", risk: policy.l1Risk), TierThreshold(name: "L3", risk: policy.l3Lower)])
     }
@@ -95,13 +95,10 @@ final class ObserverRegistry: Sendable {
         byVersion.withLock { Array($0.values) }
     }
 
-    /// Recomputes every version's drift report and outcome statistics for `/metrics`; called every few
-    /// seconds by the monitoring thread, never by a request.
-    func refreshAggregates(now: Double) {
-        for observers in all() {
-            observers.drift.refresh()
-            observers.outcomes.refresh(now: now)
-        }
+    /// Recomputes every version's drift report for `/metrics`; called every few seconds by the monitoring
+    /// thread, never by a request.
+    func refreshDrift() {
+        for observers in all() { observers.drift.refresh() }
     }
 
     /// Forgets observers and `riskd_predictions_total` series of versions no longer loaded (keys are

@@ -17,16 +17,12 @@ import Testing
         }
     }
 
-    @Test func decodesBothTargetsAndApplies() throws {
-        let tracker = OutcomeTracker(model: "m", version: "1", tiers: [TierThreshold(name: "l1", risk: 0.3)])
-        tracker.recordPrediction(id: "p1", entity: "disk-9", risk: 0.4, tier: "l1", time: 100)
-        tracker.recordPrediction(id: "p2", entity: "disk-9", risk: 0.4, tier: "l1", time: 150)
+    @Test func decodesBothTargets() throws {
         let byID = try decode(#"{"prediction_id":"p1","label":1}"#)
-        #expect(byID.source == .api && byID.apply(to: tracker, now: 200) == 1)
+        #expect(byID.target == .prediction(id: "p1") && byID.label == 1 && byID.source == .api)
         let byEntity = try decode(#"{"entity":"disk-9","from":0,"to":200,"label":0,"source":"alertmanager"}"#)
         #expect(byEntity.target == .entity(name: "disk-9", from: 0, to: 200))
-        #expect(byEntity.apply(to: tracker, now: 200) == 1)
-        #expect(tracker.outcomeCounts() == [.api: 1, .alertmanager: 1])
+        #expect(byEntity.label == 0 && byEntity.source == .alertmanager)
     }
 
     @Test func errorsNameTheField() throws {

@@ -158,7 +158,19 @@ import Testing
             Issue.record("no versions in \(performanceAfter.text)")
             return
         }
-        #expect(versions.first?["statistics"]?["labeled"]?.intValue ?? 0 >= 11)
+        let labeledAfter = try #require(versions.first?["statistics"]?["labeled"]?.intValue)
+        #expect(labeledAfter >= 11)
+        // The outcome metrics come from the store's join too: the new process reports the labels made
+        // before the kill (an in-memory join would start again at zero).
+        let gauge = "riskd_model_labeled_predictions{model=\"disk\",version=\"1\"} \(labeledAfter)"
+        var exposition = ""
+        let metricsDeadline = Date().addingTimeInterval(15)
+        while Date() < metricsDeadline {
+            exposition = try httpRequest(port: second.port, "GET", "/metrics").text
+            if exposition.contains(gauge) { break }
+            Thread.sleep(forTimeInterval: 0.2)
+        }
+        #expect(exposition.contains(gauge), "\(gauge) not in /metrics")
         let risksAfter = try Self.risks(second.port, entities: entities)
         for entity in entities {
             #expect(risksAfter[entity] == risksBefore[entity], "\(entity)")

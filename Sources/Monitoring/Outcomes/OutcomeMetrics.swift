@@ -1,11 +1,11 @@
 import Metrics
 
-/// Exposes the outcome statistics of every tracked model version on `/metrics`, from each tracker's last
-/// `refresh(now:)` (run off the event loops every few seconds), so a scrape takes time in proportion to
-/// the series it writes, not to the predictions held. Register once per registry; `trackers` returns
-/// the current trackers (versions come and go as models are loaded).
+/// Exposes the outcome statistics of every observed model version on `/metrics`, from each version's
+/// last published refresh (computed from the state store off the event loops), so a scrape takes time in
+/// proportion to the series it writes, not to the predictions held. Register once per registry;
+/// `trackers` returns the current versions (they come and go as models are loaded).
 public enum OutcomeMetrics {
-    public static func register(on registry: MetricsRegistry, trackers: @escaping @Sendable () -> [any OutcomeJoin]) {
+    public static func register(on registry: MetricsRegistry, trackers: @escaping @Sendable () -> [VersionOutcomes]) {
         let labels = ["model", "version"]
         func perVersion(_ value: @escaping @Sendable (OutcomeStatistics) -> Double?)
             -> @Sendable () -> [([String], Double)]

@@ -57,15 +57,4 @@ public struct OutcomeReport: Sendable, Equatable {
         }
         self.init(target: .entity(name: name, from: from, to: to), label: label, source: source)
     }
-
-    /// Applies the label to `tracker`; returns how many predictions it labeled.
-    @discardableResult
-    public func apply(to tracker: some OutcomeJoin, now: Double) -> Int {
-        switch target {
-        case .prediction(let id):
-            tracker.recordOutcome(predictionID: id, label: label, source: source, now: now) ? 1 : 0
-        case .entity(let name, let from, let to):
-            tracker.recordOutcome(entity: name, from: from, to: to, label: label, source: source, now: now)
-        }
-    }
 }

@@ -1,7 +1,7 @@
 import JSON
 
 /// Quality of a model version measured on predictions whose outcomes are known. Produced by
-/// `OutcomeTracker.statistics(now:)`.
+/// `VersionOutcomes.statistics(labeled:pending:)` from the state store's labelled predictions.
 ///
 /// - Precision/recall per tier: a prediction counts as positive at a tier when risk ≥ the tier's threshold.
 /// - Brier score: mean (risk − label)².
@@ -39,10 +39,11 @@ public struct OutcomeStatistics: Sendable, Equatable {
     public let falseNegativeIDs: [String]
 
     init(
-        model: String, version: String, tiers: [TierThreshold], entries: [OutcomeTracker.Entry], pending: Int,
-        maxListedErrors: Int
+        model: String, version: String, tiers: [TierThreshold],
+        labeled entries: [(id: String, risk: Double, label: Int)],
+        pending: Int, maxListedErrors: Int
     ) {
-        let pairs = entries.compactMap { entry in entry.label.map { (risk: entry.risk, label: $0) } }
+        let pairs = entries.map { (risk: $0.risk, label: $0.label) }
         self.model = model
         self.version = version
         self.pending = pending
