@@ -44,7 +44,12 @@ public struct JSONWriter {
         if number == number.rounded(), abs(number) < 1e15 {
             appendASCII(String(Int64(number)))
         } else {
-            appendASCII(number.description)
+            // The shortest digits that round-trip (what `description` gives), written straight into the
+            // buffer: a 17-digit risk would otherwise allocate a String per number.
+            var sink = ASCIISink()
+            swap(&sink.bytes, &bytes)
+            number.write(to: &sink)
+            swap(&sink.bytes, &bytes)
         }
     }
 
@@ -98,5 +103,19 @@ extension JSONValue {
     /// The compact serialization as a `String`.
     public var jsonText: String {
         String(decoding: serialized(), as: UTF8.self)
+    }
+}
+
+/// Receives `Double.write(to:)`'s digits as raw ASCII (its `_writeASCII` fast path), so writing a number
+/// appends bytes without building a `String` first.
+private struct ASCIISink: TextOutputStream {
+    var bytes: [UInt8] = []
+
+    mutating func write(_ string: String) {
+        bytes.append(contentsOf: string.utf8)
+    }
+
+    mutating func _writeASCII(_ buffer: UnsafeBufferPointer<UInt8>) {
+        bytes.append(contentsOf: buffer)
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import JSON
 import Testing
 
@@ -15,6 +16,16 @@ import Testing
         #expect(JSONValue.number(1e20).jsonText == "1e+20")
         #expect(JSONValue.number(.nan).jsonText == "null")
         #expect(JSONValue.number(-.infinity).jsonText == "null")
+    }
+
+    /// The writer appends the digits without building a String; they must be exactly `description`'s.
+    @Test func nonIntegralNumbersAreWrittenAsTheirDescription() {
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<2_000 {
+            let number = Double.random(in: -1e6...1e6, using: &generator) * pow(10, Double(Int.random(in: -30...10)))
+            guard number != number.rounded() else { continue }
+            #expect(JSONValue.number(number).jsonText == number.description)
+        }
     }
 
     @Test func escapesStrings() {
