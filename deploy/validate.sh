@@ -4,7 +4,8 @@
 #      in the PyPI package kubernetes-validate (strict: unknown fields are errors);
 #   2. the ServiceMonitor and PrometheusRule CRDs against the committed subset schemas in deploy/schemas
 #      (kubernetes-validate ships no CRD schemas), and the PrometheusRule's groups with `promtool check rules`;
-#   3. kustomization.yaml: every listed resource exists (kustomize itself is optional: used if present);
+#   3. kustomization.yaml: every listed resource exists, and the layout renders with kustomize (standalone
+#      or kubectl's built-in; required, as the Kubernetes tests in Tests/RiskServiceTests require it);
 #   4. deploy/prometheus/scrape.yaml wrapped into a prometheus.yml and checked by `promtool check config`;
 #   5. riskd's own config files (policy, tokens, PagerDuty secrets) of every layout rendered by kustomize
 #      (deploy/kubernetes and deploy/overlays/*), taken from the ConfigMaps and Secrets the workload mounts
@@ -15,6 +16,13 @@ here="$(cd "$(dirname "$0")" && pwd)"
 k8s_dir="$here/kubernetes"
 KV_VERSION="1.31.0"      # pip package version (pinned)
 K8S_VERSION="1.31.0"     # Kubernetes API version to validate against
+
+# Renders a kustomize layout (directory $1) to stdout; a machine without kustomize fails, never skips.
+render() {
+    if command -v kustomize >/dev/null; then kustomize build "$1"
+    elif command -v kubectl >/dev/null; then kubectl kustomize "$1"
+    else echo "kustomize or kubectl (with built-in kustomize) is needed to render $1" >&2; return 1; fi
+}
 
 if ! python3 -c "import kubernetes_validate, sys; sys.exit(kubernetes_validate.__version__ != '$KV_VERSION')" 2>/dev/null \
    && [ "$(python3 -m pip show kubernetes-validate 2>/dev/null | awk '/^Version:/{print $2}')" != "$KV_VERSION" ]; then
@@ -68,9 +76,8 @@ unlisted = {f for f in os.listdir(d) if f.endswith(".yaml") and f != "kustomizat
 assert not unlisted, f"manifests not listed in kustomization.yaml: {sorted(unlisted)}"
 print(f"INFO kustomization.yaml lists {len(listed)} resources, all present")
 PY
-if command -v kustomize >/dev/null; then kustomize build "$k8s_dir" >/dev/null && echo "INFO kustomize build ok"
-elif command -v kubectl >/dev/null; then kubectl kustomize "$k8s_dir" >/dev/null && echo "INFO kubectl kustomize ok"
-else echo "NOTE kustomize/kubectl not installed: kustomize build skipped"; fi
+render "$k8s_dir" >/dev/null
+echo "INFO kustomize renders deploy/kubernetes"
 
 echo "== promtool check config (scrape.yaml inside a minimal prometheus.yml)"
 tmp="$(mktemp -d)"; trap 'rm -rf "$tmp"' EXIT
@@ -103,22 +110,7 @@ echo "== overlays (deploy/overlays/postgres, deploy/overlays/single-node): rende
 for overlay in "$here"/overlays/*/; do
     name="$(basename "$overlay")"
     rendered="$tmp/overlay-$name.yaml"
-    if command -v kustomize >/dev/null; then kustomize build "$overlay" >"$rendered"
-    elif command -v kubectl >/dev/null; then kubectl kustomize "$overlay" >"$rendered"
-    else
-        # Without kustomize: the overlay's own full resources (patches are fragments, not resources).
-        echo "NOTE kustomize/kubectl not installed: validating $name's own resources only"
-        python3 - "$overlay" "$rendered" <<'PY3'
-import os, sys, yaml
-k = yaml.safe_load(open(os.path.join(sys.argv[1], "kustomization.yaml")))
-docs = []
-for r in k["resources"]:
-    path = os.path.join(sys.argv[1], r)
-    if os.path.isfile(path):
-        docs += [d for d in yaml.safe_load_all(open(path)) if d]
-yaml.safe_dump_all(docs, open(sys.argv[2], "w"))
-PY3
-    fi
+    render "$overlay" >"$rendered"
     # One file per built-in resource (kubernetes-validate has no CRD schemas; the CRDs are checked above).
     python3 - "$rendered" "$tmp/$name" <<'PY4'
 import os, sys, yaml
@@ -141,15 +133,7 @@ for layout in "$k8s_dir" "$here"/overlays/*/; do
     layout="${layout%/}"
     name="$(basename "$layout")"
     rendered="$tmp/config-$name.yaml"
-    if command -v kustomize >/dev/null; then kustomize build "$layout" >"$rendered"
-    elif command -v kubectl >/dev/null; then kubectl kustomize "$layout" >"$rendered"
-    elif [ "$layout" = "$k8s_dir" ]; then
-        # The base has no patches: its resources concatenated are what kustomize would render.
-        for f in "$k8s_dir"/*.yaml; do [ "$(basename "$f")" = kustomization.yaml ] || { cat "$f"; echo "---"; }; done >"$rendered"
-    else
-        echo "NOTE kustomize/kubectl not installed: $name's config files not checked"
-        continue
-    fi
+    render "$layout" >"$rendered"
     # Prints `--flag file` lines for riskd check-config: each RISKD_* file variable of each container
     # (env or envFrom ConfigMap) resolved through its volume mount to the ConfigMap or Secret key.
     python3 - "$rendered" "$tmp/config-$name" >"$tmp/config-$name.args" <<'PY5'
