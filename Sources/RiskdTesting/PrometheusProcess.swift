@@ -4,7 +4,7 @@ import Foundation
 /// Prometheus itself does: scraping riskd or an exporter, evaluating rules, answering PromQL.
 public final class PrometheusProcess {
     public static var path: String? {
-        ["/usr/bin/prometheus", "/usr/local/bin/prometheus"].first { FileManager.default.isExecutableFile(atPath: $0) }
+        LocalServerProcess.executable(["/usr/bin/prometheus", "/usr/local/bin/prometheus"])
     }
 
     /// One scrape job: `targets` are `host:port` strings, scraped every `interval`.
@@ -22,18 +22,18 @@ public final class PrometheusProcess {
         }
     }
 
-    public let port: Int
+    public var port: Int { server.port }
     /// The server's temporary directory; rule files given to `init` are copied here.
-    public let directory: String
-    private let process = Process()
+    public var directory: String { server.directory }
+    private let server: LocalServerProcess
 
     /// Starts Prometheus scraping `jobs`, evaluating the rule files at `ruleFiles` every
     /// `evaluationInterval`, and returns once `/-/ready` answers 200.
     public init(
         executable: String, jobs: [ScrapeJob], ruleFiles: [String] = [], evaluationInterval: String = "1s"
     ) throws {
-        directory = NSTemporaryDirectory() + "prometheus-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        server = try LocalServerProcess(name: "prometheus")
+        let directory = server.directory
         var rules: [String] = []
         for (index, file) in ruleFiles.enumerated() {
             let copy = directory + "/rules-\(index).yaml"
@@ -59,21 +59,14 @@ public final class PrometheusProcess {
                 """
         }
         try Data(config.utf8).write(to: URL(fileURLWithPath: directory + "/prometheus.yml"))
-        port = try TestSocket.freeLoopbackPort()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = [
-            "--config.file=\(directory)/prometheus.yml", "--storage.tsdb.path=\(directory)/data",
-            "--web.listen-address=127.0.0.1:\(port)", "--log.level=warn",
-        ]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let deadline = Date().addingTimeInterval(30)
-        while Date() < deadline && process.isRunning {
-            if (try? httpRequest(port: port, "GET", "/-/ready").status) == 200 { return }
-            Thread.sleep(forTimeInterval: 0.05)
-        }
-        throw TestHTTPError.malformed("prometheus did not become ready on port \(port)")
+        try server.start(
+            executable,
+            arguments: { port in
+                [
+                    "--config.file=\(directory)/prometheus.yml", "--storage.tsdb.path=\(directory)/data",
+                    "--web.listen-address=127.0.0.1:\(port)", "--log.level=warn",
+                ]
+            }, readyPath: "/-/ready", timeout: 30)
     }
 
     /// `GET /api/v1/query?query=<promql>`: the decoded JSON body (Prometheus's `{"status","data"}`).
@@ -105,13 +98,5 @@ public final class PrometheusProcess {
         var allowed = CharacterSet.alphanumerics
         allowed.insert(charactersIn: "-._~")
         return value.addingPercentEncoding(withAllowedCharacters: allowed) ?? value
-    }
-
-    deinit {
-        if process.isRunning {
-            process.terminate()
-            process.waitUntilExit()
-        }
-        try? FileManager.default.removeItem(atPath: directory)
     }
 }
