@@ -44,6 +44,7 @@ extension RiskService {
         let changed = outcomesChanged.exchange(false, ordering: .acquiringAndReleasing)
         guard changed || now - outcomesRefreshedAt.withLock({ $0 }) >= Self.outcomeRefreshInterval else { return }
         outcomesRefreshedAt.withLock { $0 = now }
+        predictionJournal.flush()
         for version in observers.all() {
             if let statistics = try? storedStatistics(version.outcomes, now: now) {
                 version.outcomes.publish(statistics)

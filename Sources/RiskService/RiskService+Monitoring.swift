@@ -40,6 +40,7 @@ extension RiskService {
         add(&router, .GET, "/v1/models/{name}/performance", role: .read, analytics: true) { [self] _, context, _ in
             let entry = try modelEntry(context)
             let now = Date().timeIntervalSince1970
+            predictionJournal.flush()
             var versions: [JSONValue] = []
             for (version, model) in entry.available.sorted(by: { $0.key < $1.key }) {
                 let tracker = observers.observers(for: model, policy: effectiveTiers(for: model)).outcomes

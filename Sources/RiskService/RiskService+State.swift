@@ -111,9 +111,9 @@ extension RiskService {
         }
     }
 
-    /// A version's outcome statistics over the stored predictions of the last `ttlSeconds`.
+    /// A version's outcome statistics over the stored predictions of the last `ttlSeconds`. Callers flush
+    /// the prediction journal first (once for all the versions they read), so recent predictions count.
     func storedStatistics(_ tracker: VersionOutcomes, now: Double) throws(HTTPResponseError) -> OutcomeStatistics {
-        predictionJournal.flush()
         let since = now - tracker.ttlSeconds
         return try storing { () throws(StorageError) in
             let labeled = try store.labeledPredictions(
