@@ -28,6 +28,12 @@ final class PostgresExecutor: SQLExecutor, @unchecked Sendable {
         }
     }
 
+    func backgroundWrite(_ body: (SQLConnection) throws(StorageError) -> Void) throws(StorageError) {
+        try withConnection { connection throws(StorageError) in
+            try connection.transaction { () throws(StorageError) in try body(connection) }
+        }
+    }
+
     func read<T>(_ body: (SQLConnection) throws(StorageError) -> T) throws(StorageError) -> T {
         try withConnection(body)
     }

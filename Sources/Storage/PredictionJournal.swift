@@ -6,10 +6,13 @@ import SystemIO
 /// Records predictions for the outcome join without ever making a prediction wait on the store.
 ///
 /// `record` appends to a bounded in-memory buffer and returns; a background thread writes the buffer
-/// as one batch every `flushInterval` seconds (or as soon as `batchSize` are waiting). When the
-/// buffer is full (the store is slower than the prediction rate) new records are dropped and
-/// counted, never queued without bound. A crash loses at most what was buffered: the last
-/// `flushInterval` seconds of predictions plus one batch in flight.
+/// every `flushInterval` seconds (or as soon as `batchSize` are waiting), in transactions of at most
+/// `transactionRows`. That thread runs at idle priority: journaling uses only CPU time the event loops
+/// leave, so on a saturated core it falls behind instead of taking time (and tail latency) from
+/// predictions. When the buffer is full (the store or the CPU is slower than the prediction rate) new
+/// records are dropped and counted (`riskd_prediction_journal_dropped_total`, which alerts), never
+/// queued without bound. A crash loses at most what was buffered: the last `flushInterval` seconds of
+/// predictions plus one batch in flight.
 public final class PredictionJournal: Sendable {
     public let capacity: Int
     public let batchSize: Int
@@ -23,7 +26,11 @@ public final class PredictionJournal: Sendable {
     private let stopping = Atomic<Bool>(false)
     private let finished = DispatchSemaphore(value: 0)
 
-    public init(store: StateStore, capacity: Int = 50_000, batchSize: Int = 5_000, flushInterval: Double = 0.25) {
+    /// Rows per journal transaction: short, so the database's write lock is never held long by a thread
+    /// that runs only on idle CPU (acknowledged writes wait for it at most one such transaction).
+    public static let transactionRows = 256
+
+    public init(store: StateStore, capacity: Int = 20_000, batchSize: Int = 5_000, flushInterval: Double = 0.25) {
         self.store = store
         self.capacity = max(1, capacity)
         self.batchSize = max(1, batchSize)
@@ -73,7 +80,7 @@ public final class PredictionJournal: Sendable {
         }
     }
 
-    /// Transactions committed so far (each carries up to `batchSize` predictions).
+    /// Batches written so far (each up to `batchSize` predictions, in transactions of `transactionRows`).
     public var batchCount: Int { batches.load(ordering: .relaxed) }
 
     /// Flushes and stops the background thread.
@@ -84,7 +91,7 @@ public final class PredictionJournal: Sendable {
     }
 
     private func run() {
-        BackgroundPriority.lowerCurrentThread(by: 19)  // journaling must never take CPU from the event loops
+        BackgroundPriority.idleCurrentThread()  // journaling must never take CPU from the event loops
         while !stopping.load(ordering: .acquiring) {
             _ = wakeup.wait(timeout: .now() + flushInterval)
             flush()
@@ -102,14 +109,19 @@ public final class PredictionJournal: Sendable {
     }
 
     private func write(_ batch: [PredictionRecord]) {
-        do {
-            try store.executor.write { connection throws(StorageError) in
-                try StateStore.insertPredictions(batch, connection)
+        var start = batch.startIndex
+        while start < batch.endIndex {
+            let chunk = batch[start..<min(batch.endIndex, start + Self.transactionRows)]
+            start = chunk.endIndex
+            do {
+                try store.executor.backgroundWrite { connection throws(StorageError) in
+                    try StateStore.insertPredictions(chunk, connection)
+                }
+                written.wrappingAdd(chunk.count, ordering: .relaxed)
+            } catch {
+                dropped.wrappingAdd(chunk.count, ordering: .relaxed)
             }
-            written.wrappingAdd(batch.count, ordering: .relaxed)
-            batches.wrappingAdd(1, ordering: .relaxed)
-        } catch {
-            dropped.wrappingAdd(batch.count, ordering: .relaxed)
         }
+        batches.wrappingAdd(1, ordering: .relaxed)
     }
 }

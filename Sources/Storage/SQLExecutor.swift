@@ -7,6 +7,11 @@ protocol SQLExecutor: Sendable {
     /// Runs `body` in a write transaction; returns once it is committed (durable).
     func write<T: Sendable>(_ body: @escaping @Sendable (SQLConnection) throws(StorageError) -> T)
         throws(StorageError) -> T
+    /// Runs `body` in a short write transaction on the calling thread, for a best-effort writer whose
+    /// thread runs at idle priority (the prediction journal): it must neither queue behind acknowledged
+    /// writes nor make them wait for an idle-priority thread. SQLite gives it a connection of its own,
+    /// so it holds the database's write lock only for its own short transaction; PostgreSQL a pooled one.
+    func backgroundWrite(_ body: (SQLConnection) throws(StorageError) -> Void) throws(StorageError)
     /// Runs `body` on a connection outside any explicit transaction.
     func read<T>(_ body: (SQLConnection) throws(StorageError) -> T) throws(StorageError) -> T
     /// A connection owned by the caller until it closes it (an outbox delivery worker).

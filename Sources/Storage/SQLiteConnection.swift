@@ -3,8 +3,9 @@ import Glibc
 
 /// A connection to the embedded SQLite database file, with a cache of prepared statements.
 ///
-/// Opened in WAL mode with `synchronous=FULL`: a committed transaction is in the fsynced WAL before
-/// `COMMIT` returns, so it survives kill -9 and power loss; readers on other connections never block
+/// Opened in WAL mode with `synchronous=FULL` (unless asked for `.normal`, for best-effort writers): a
+/// committed transaction is in the fsynced WAL before `COMMIT` returns, so it survives kill -9 and power
+/// loss; readers on other connections never block
 /// the writer. The database file is created 0600. Sendable only to move between a pool and its
 /// borrower: one thread uses it at a time.
 final class SQLiteConnection: SQLConnection, @unchecked Sendable {
@@ -13,7 +14,13 @@ final class SQLiteConnection: SQLConnection, @unchecked Sendable {
     private var handle: OpaquePointer?
     private var statements: [String: OpaquePointer] = [:]
 
-    init(path: String) throws(StorageError) {
+    /// SQLite's `synchronous` setting: whether COMMIT waits for an fsync of the WAL.
+    enum Synchronous: String {
+        case full = "FULL"
+        case normal = "NORMAL"
+    }
+
+    init(path: String, synchronous: Synchronous = .full) throws(StorageError) {
         self.path = path
         let created = Glibc.open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard created >= 0 else {
@@ -28,7 +35,7 @@ final class SQLiteConnection: SQLConnection, @unchecked Sendable {
             throw StorageError(.failed, "cannot open SQLite database \(path): \(message)")
         }
         sqlite3_busy_timeout(handle, 10_000)
-        try executeScript("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON")
+        try executeScript("PRAGMA journal_mode=WAL; PRAGMA synchronous=\(synchronous.rawValue); PRAGMA foreign_keys=ON")
     }
 
     deinit {

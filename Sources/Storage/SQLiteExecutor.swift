@@ -6,7 +6,9 @@ import SystemIO
 /// SQLite behind one writer thread: callers queue write jobs (bounded), the writer drains whatever is
 /// queued into ONE transaction (each job in its own savepoint, so one failing job does not undo the
 /// others) and fsyncs once for the whole batch. That group commit turns N concurrent telemetry posts
-/// into one WAL sync. Reads use their own connections, which WAL lets run beside the writer.
+/// into one WAL sync. Reads use their own connections, which WAL lets run beside the writer. The
+/// prediction journal writes through a connection of its own (`backgroundWrite`): its idle-priority
+/// thread must never hold up the writer thread's queue.
 final class SQLiteExecutor: SQLExecutor, @unchecked Sendable {
     typealias Job = @Sendable (SQLConnection) throws(StorageError) -> Void
 
@@ -29,6 +31,7 @@ final class SQLiteExecutor: SQLExecutor, @unchecked Sendable {
     private let available = DispatchSemaphore(value: 0)
     private let stopped = DispatchSemaphore(value: 0)
     private let readers = Mutex<[SQLiteConnection]>([])
+    private let background = Mutex<SQLiteConnection?>(nil)
 
     init(path: String, capacity: Int = 65_536) throws(StorageError) {
         self.path = path
@@ -65,6 +68,22 @@ final class SQLiteExecutor: SQLExecutor, @unchecked Sendable {
         return try result.get()
     }
 
+    /// On the journal's own connection, opened with `synchronous=NORMAL`: nothing waits for these rows to
+    /// be durable (the journal may lose its buffer on a crash anyway), so the commit skips the fsync; the
+    /// WAL frames are still in the OS after kill -9, and the next FULL commit or checkpoint syncs them.
+    func backgroundWrite(_ body: (SQLConnection) throws(StorageError) -> Void) throws(StorageError) {
+        try background.withLock { (slot: inout SQLiteConnection?) throws(StorageError) in
+            let connection: SQLiteConnection
+            if let open = slot {
+                connection = open
+            } else {
+                connection = try SQLiteConnection(path: path, synchronous: .normal)
+                slot = connection
+            }
+            try connection.transaction { () throws(StorageError) in try body(connection) }
+        }
+    }
+
     func read<T>(_ body: (SQLConnection) throws(StorageError) -> T) throws(StorageError) -> T {
         let connection: SQLiteConnection
         if let pooled = readers.withLock({ $0.popLast() }) {
@@ -93,6 +112,10 @@ final class SQLiteExecutor: SQLExecutor, @unchecked Sendable {
         readers.withLock { readers in
             readers.forEach { $0.close() }
             readers = []
+        }
+        background.withLock { connection in
+            connection?.close()
+            connection = nil
         }
     }
 

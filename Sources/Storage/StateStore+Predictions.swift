@@ -34,7 +34,9 @@ extension PredictionRecord {
 extension StateStore {
     /// Writes a batch in one statement (PostgreSQL) or one transaction (SQLite); a repeated id is kept
     /// as first written.
-    static func insertPredictions(_ records: [PredictionRecord], _ connection: SQLConnection) throws(StorageError) {
+    static func insertPredictions<Records: Collection<PredictionRecord>>(
+        _ records: Records, _ connection: SQLConnection
+    ) throws(StorageError) {
         guard !records.isEmpty else { return }
         if connection.dialect == .postgres {
             try connection.query(

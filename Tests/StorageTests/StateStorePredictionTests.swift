@@ -82,6 +82,56 @@ import Testing
 }
 
 @Suite struct PredictionJournalTests {
+    /// Journaling takes only CPU time nothing else wants: its thread moves itself to `SCHED_IDLE`.
+    @Test func theJournalThreadRunsAtIdlePriority() throws {
+        let store = try Backend.sqlite.freshStore()
+        defer { store.close() }
+        let journal = PredictionJournal(store: store, capacity: 10, batchSize: 10, flushInterval: 600)
+        defer { journal.stop(timeout: 10) }
+        let deadline = Date().addingTimeInterval(5)
+        while idleThreadCount() == 0, Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
+        #expect(idleThreadCount() >= 1)
+    }
+
+    /// Threads of this process under `SCHED_IDLE` (policy 5, field 41 of /proc's stat).
+    private func idleThreadCount() -> Int {
+        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? []
+        return tasks.filter { task in
+            guard let stat = try? String(contentsOfFile: "/proc/self/task/\(task)/stat", encoding: .utf8),
+                let afterName = stat.range(of: ") ", options: .backwards)
+            else { return false }
+            // Fields after the parenthesised name start at field 3 (state); policy is field 41.
+            let fields = stat[afterName.upperBound...].split(separator: " ")
+            return fields.count > 38 && fields[38] == "5"
+        }.count
+    }
+
+    /// An idle-priority journal writing steadily never holds up acknowledged writes: both commit everything.
+    @Test func journalingAndAcknowledgedWritesCommitSideBySide() throws {
+        let store = try Backend.sqlite.freshStore()
+        defer { store.close() }
+        let journal = PredictionJournal(store: store, capacity: 200_000, batchSize: 5_000, flushInterval: 0.01)
+        var recorded = 0
+        for round in 0..<50 {
+            recorded += journal.record(
+                contentsOf: (0..<400).map {
+                    PredictionRecord(
+                        id: "j\(round)-\($0)", model: "m", version: "1", entity: "e\($0 % 7)", risk: 0.5, tier: "none",
+                        time: Double(round))
+                })
+            try store.insertPredictions([
+                PredictionRecord(
+                    id: "ack\(round)", model: "m", version: "1", entity: "acked", risk: 0.9, tier: "L1",
+                    time: Double(round))
+            ])
+        }
+        journal.stop(timeout: 60)
+        #expect(recorded == 20_000)
+        #expect(journal.droppedCount == 0)
+        #expect(try store.predictionCount() == 20_050)
+        #expect(try store.labelPredictions(model: "m", entity: "acked", from: 0, to: 49, label: 1).count == 50)
+    }
+
     @Test func aFullBufferDropsAndCountsInsteadOfGrowing() throws {
         let store = try Backend.sqlite.freshStore()
         defer { store.close() }
