@@ -8,9 +8,9 @@ protocol SQLExecutor: Sendable {
     func write<T: Sendable>(_ body: @escaping @Sendable (SQLConnection) throws(StorageError) -> T)
         throws(StorageError) -> T
     /// Runs `body` in a short write transaction on the calling thread, for a best-effort writer whose
-    /// thread runs at idle priority (the prediction journal): it must neither queue behind acknowledged
-    /// writes nor make them wait for an idle-priority thread. SQLite gives it a connection of its own,
-    /// so it holds the database's write lock only for its own short transaction; PostgreSQL a pooled one.
+    /// thread runs at the lowest priority (the prediction journal), so its work is not done at the
+    /// writer thread's priority. SQLite gives it a connection of its own (acknowledged writes wait for it
+    /// only while its short transaction holds the write lock); PostgreSQL a pooled one.
     func backgroundWrite(_ body: (SQLConnection) throws(StorageError) -> Void) throws(StorageError)
     /// Runs `body` on a connection outside any explicit transaction.
     func read<T>(_ body: (SQLConnection) throws(StorageError) -> T) throws(StorageError) -> T

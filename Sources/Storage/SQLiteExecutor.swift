@@ -7,8 +7,8 @@ import SystemIO
 /// queued into ONE transaction (each job in its own savepoint, so one failing job does not undo the
 /// others) and fsyncs once for the whole batch. That group commit turns N concurrent telemetry posts
 /// into one WAL sync. Reads use their own connections, which WAL lets run beside the writer. The
-/// prediction journal writes through a connection of its own (`backgroundWrite`): its idle-priority
-/// thread must never hold up the writer thread's queue.
+/// prediction journal writes through a connection of its own (`backgroundWrite`) on its own low-priority
+/// thread, so its inserts are not done at the writer thread's priority.
 final class SQLiteExecutor: SQLExecutor, @unchecked Sendable {
     typealias Job = @Sendable (SQLConnection) throws(StorageError) -> Void
 

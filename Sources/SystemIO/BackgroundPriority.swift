@@ -20,22 +20,7 @@ public enum BackgroundPriority {
         #endif
     }
 
-    /// Moves the calling thread to the `SCHED_IDLE` policy: it gets only CPU time no other thread wants,
-    /// and a thread of normal priority that wakes preempts it at once. For best-effort work that is
-    /// dropped (and counted) when the CPU is saturated, like the prediction journal. One way: an
-    /// unprivileged thread cannot return to normal priority. A no-op where unsupported.
-    public static func idleCurrentThread() {
-        #if os(Linux)
-            var parameters = sched_param()
-            parameters.sched_priority = 0
-            _ = sched_setscheduler(0, schedIdle, &parameters)  // pid 0: the calling thread
-        #endif
-    }
-
     #if os(Linux)
-        /// `SCHED_IDLE` from <linux/sched.h>; Glibc's module does not export it.
-        private static let schedIdle: Int32 = 5
-
         /// The kernel thread id, from /proc/thread-self (Glibc's module does not export gettid).
         private static func currentThreadID() -> id_t? {
             var buffer = [CChar](repeating: 0, count: 64)

@@ -82,31 +82,42 @@ import Testing
 }
 
 @Suite struct PredictionJournalTests {
-    /// Journaling takes only CPU time nothing else wants: its thread moves itself to `SCHED_IDLE`.
-    @Test func theJournalThreadRunsAtIdlePriority() throws {
+    /// Journaling takes CPU from the event loops last: its thread, which now runs the inserts itself, lowers
+    /// itself to nice 19 (the store's writer thread, which ran them before, is at nice 10).
+    @Test func theJournalThreadRunsAtTheLowestPriority() throws {
         let store = try Backend.sqlite.freshStore()
         defer { store.close() }
         let journal = PredictionJournal(store: store, capacity: 10, batchSize: 10, flushInterval: 600)
         defer { journal.stop(timeout: 10) }
+        // Every journal thread of the process (other tests run journals too), once it has started.
+        var nices: [String] = []
         let deadline = Date().addingTimeInterval(5)
-        while idleThreadCount() == 0, Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
-        #expect(idleThreadCount() >= 1)
+        repeat {
+            nices = journalThreadNices()
+            if !nices.isEmpty, nices.allSatisfy({ $0 == "19" }) { break }
+            Thread.sleep(forTimeInterval: 0.01)
+        } while Date() < deadline
+        #expect(!nices.isEmpty && nices.allSatisfy { $0 == "19" }, "nice values \(nices)")
     }
 
-    /// Threads of this process under `SCHED_IDLE` (policy 5, field 41 of /proc's stat).
-    private func idleThreadCount() -> Int {
+    /// The nice value (field 19 of /proc's stat) of each thread named `PredictionJournal.threadName`.
+    private func journalThreadNices() -> [String] {
         let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? []
-        return tasks.filter { task in
-            guard let stat = try? String(contentsOfFile: "/proc/self/task/\(task)/stat", encoding: .utf8),
+        return tasks.compactMap { task in
+            guard
+                let name = try? String(contentsOfFile: "/proc/self/task/\(task)/comm", encoding: .utf8),
+                name.trimmingCharacters(in: .newlines) == PredictionJournal.threadName,
+                let stat = try? String(contentsOfFile: "/proc/self/task/\(task)/stat", encoding: .utf8),
                 let afterName = stat.range(of: ") ", options: .backwards)
-            else { return false }
-            // Fields after the parenthesised name start at field 3 (state); policy is field 41.
+            else { return nil }
+            // Fields after the parenthesised name start at field 3 (state).
             let fields = stat[afterName.upperBound...].split(separator: " ")
-            return fields.count > 38 && fields[38] == "5"
-        }.count
+            return fields.count > 16 ? String(fields[16]) : nil
+        }
     }
 
-    /// An idle-priority journal writing steadily never holds up acknowledged writes: both commit everything.
+    /// A journal writing steadily on its own connection and acknowledged writes through the writer thread
+    /// share the database: both commit everything.
     @Test func journalingAndAcknowledgedWritesCommitSideBySide() throws {
         let store = try Backend.sqlite.freshStore()
         defer { store.close() }

@@ -107,8 +107,26 @@ if [ "$skip_riskd" -eq 0 ]; then
     wait_http "http://127.0.0.1:$PORT_NOLOG/readyz" 30
     url[riskd-nolog]="http://127.0.0.1:$PORT_NOLOG/v1/models/$MODEL/predict"
 fi
-sed "s/NGINX_PORT/$PORT_NGINX/; s/worker_processes auto/worker_processes $server_workers/" "$here/nginx.conf" \
-    >"$work/nginx.conf"
+# nginx serves the same answer statically: the bytes riskd (or, without riskd, FastAPI) gives each body.
+answer_url="http://127.0.0.1:$PORT_RISKD/v1/models/$MODEL/predict"
+[ "$skip_riskd" -eq 0 ] || answer_url=""
+python3 - "$here/nginx.conf" "$work" "$PORT_NGINX" "$server_workers" "$answer_url" <<'PY'
+import json, subprocess, sys
+template, work, port, workers, url = sys.argv[1:6]
+text = open(template).read().replace("NGINX_PORT", port).replace("worker_processes auto", f"worker_processes {workers}")
+for rows in ("1", "64"):
+    body = open(f"{work}/body-{rows}.json", "rb").read()
+    if url:
+        answer = subprocess.run(["curl", "-fsS", "-H", "Content-Type: application/json", "--data-binary", "@-", url],
+                                input=body, capture_output=True, check=True).stdout.decode()
+    else:  # no riskd in this run: a predict-shaped answer of one prediction per instance
+        count = len(json.loads(body)["instances"])
+        answer = json.dumps({"model": "m", "version": "1", "predictions": [{"risk": 0.0421}] * count})
+    assert "'" not in answer and "$" not in answer and "\\" not in answer, "answer needs nginx escaping"
+    open(f"{work}/answer-{rows}.json", "w").write(answer)
+    text = text.replace(f"'ANSWER_{rows}'", f"'{answer}'").replace("ANSWER_DIR", work)
+open(f"{work}/nginx.conf", "w").write(text)
+PY
 "${server_cpu[@]}" nginx -p "$work" -c "$work/nginx.conf" -g 'daemon off;' 2>"$work/nginx.log" &
 pids+=($!); nginx_pid=$!
 (cd "$here" && RISKD_MODELS_DIR="$models_dir" BENCH_MODEL="$MODEL" \
@@ -116,9 +134,8 @@ pids+=($!); nginx_pid=$!
     --workers "$server_workers" \
     --log-level warning --no-access-log 2>"$work/fastapi.log") &
 pids+=($!); fastapi_pid=$!
-wait_http "http://127.0.0.1:$PORT_NGINX/" 10
+wait_http "http://127.0.0.1:$PORT_NGINX/rows-1" 10
 wait_http "http://127.0.0.1:$PORT_FASTAPI/livez" 60
-url[nginx]="http://127.0.0.1:$PORT_NGINX/v1/models/$MODEL/predict"
 url[fastapi]="http://127.0.0.1:$PORT_FASTAPI/v1/models/$MODEL/predict"
 
 # The same prediction from both model servers (sanity check before timing anything).
@@ -147,6 +164,7 @@ to_ms() { # wrk latency like 512.00us / 1.23ms / 1.02s -> milliseconds
     awk -v v="$1" 'BEGIN{ n=v+0; if (v ~ /us$/) n/=1000; else if (v ~ /ms$/) n=n; else if (v ~ /s$/) n*=1000; printf "%.3f", n }'
 }
 for rows in 1 64; do
+    url[nginx]="http://127.0.0.1:$PORT_NGINX/rows-$rows"
     for s in "${schedule[@]}"; do
         BODY_FILE="$work/body-$rows.json" "${client_cpu[@]}" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" \
             -s "$here/post.lua" "${url[$s]}" >/dev/null
@@ -193,7 +211,7 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN{ if (b+0 == 0) print "n/a"; else printf
     fi
     echo "Load: wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency after a $WARMUP warm-up, POST bodies from make_bodies.py;"
     echo "riskd, riskd-nolog and nginx: the better of two runs in alternating order."
-    echo "Model: $model_note. nginx answers a fixed 1-row JSON without reading the body (the HTTP ceiling)."
+    echo "Model: $model_note. nginx answers each body with the bytes riskd answered for it, captured before the runs (the HTTP ceiling)."
     echo "FastAPI: uvicorn --workers $server_workers, XGBoost Booster (nthread=1 per worker)."
     echo "Noise: load average (1, 5, 15 min) $load_before before the runs, $load_after after; the machine is"
     echo "shared, so only ratios between servers measured back to back in this run are meaningful, and a"
