@@ -41,8 +41,9 @@ extension RiskService {
         var records: [PredictionRecord] = []
         scored.reserveCapacity(group.rows.count)
         records.reserveCapacity(group.rows.count)
-        for (index, assessment) in group.assessments.enumerated() where assessment.source == .model {
-            if let score = assessment.score {
+        // By index: iterating the assessments would copy each (and retain its strings and arrays).
+        for index in group.assessments.indices where group.assessments[index].source == .model {
+            if let score = group.assessments[index].score {
                 scored.append(index)
                 scores.append(score)
             }
@@ -50,7 +51,7 @@ extension RiskService {
             records.append(
                 PredictionRecord(
                     id: ids[row], model: modelName, version: version, entity: entities[row] ?? "",
-                    risk: assessment.risk, tier: assessment.tier.rawValue, time: now))
+                    risk: group.assessments[index].risk, tier: group.assessments[index].tier.rawValue, time: now))
         }
         if !scored.isEmpty { observers.drift.record(rows: group.matrix.values, indices: scored, scores: scores) }
         // The outcome join is the store's: queued here, written off the hot path, labelled by outcome reports.
@@ -60,9 +61,10 @@ extension RiskService {
     /// `riskd_fallback_predictions_total{model, reason}`: one add per reason present in the batch (fallback
     /// answers are the rare, degraded path, so the series is looked up here).
     private func countFallbacks(_ assessments: [RiskAssessment], modelName: String) {
+        guard assessments.indices.contains(where: { assessments[$0].source == .fallback }) else { return }
         var byCause: [String: UInt64] = [:]
-        for assessment in assessments {
-            if let cause = assessment.fallbackCause { byCause[cause, default: 0] += 1 }
+        for index in assessments.indices {
+            if let cause = assessments[index].fallbackCause { byCause[cause, default: 0] += 1 }
         }
         for (cause, count) in byCause { counters.fallbackPredictions.labels(modelName, cause).increment(by: count) }
     }

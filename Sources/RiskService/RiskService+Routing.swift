@@ -86,7 +86,9 @@ extension RiskService {
                 }
             }
             let caller = Caller(identity: identity, remote: context.request.remoteAddress)
-            let run: @Sendable () -> HTTPResponse = {
+            // A local function, not a closure value: called inline it needs no heap context; only handing
+            // it to a pool makes one.
+            @Sendable func run() -> HTTPResponse {
                 let response: HTTPResponse
                 do {
                     response = try handler(request, context, caller)
