@@ -75,13 +75,20 @@ public final class PredictionJournal: Sendable {
     /// Writes what is buffered when called (in batches of at most `batchSize`) and waits for the commits.
     /// Predictions that arrive meanwhile wait for the next flush: draining until the buffer is empty
     /// would, under a steady prediction rate, never stop and commit (and fsync) a few rows at a time.
+    /// The buffer is taken whole by swapping it for an empty one, so the lock the event loops append under
+    /// is held for a constant time (copying a batch out under it made a loop wait for this low-priority
+    /// thread).
     public func flush() {
-        var remaining = buffer.withLock { $0.count }
-        while remaining > 0 {
-            let batch = take(upTo: min(remaining, batchSize))
-            guard !batch.isEmpty else { return }
-            remaining -= batch.count
-            write(batch)
+        let taken = buffer.withLock { buffer -> [PredictionRecord] in
+            var taken: [PredictionRecord] = []
+            swap(&taken, &buffer)
+            return taken
+        }
+        var start = taken.startIndex
+        while start < taken.endIndex {
+            let end = min(taken.endIndex, start + batchSize)
+            write(taken[start..<end])
+            start = end
         }
     }
 
@@ -106,15 +113,7 @@ public final class PredictionJournal: Sendable {
         finished.signal()
     }
 
-    private func take(upTo count: Int) -> [PredictionRecord] {
-        buffer.withLock { buffer in
-            let batch = Array(buffer.prefix(count))
-            buffer.removeFirst(batch.count)
-            return batch
-        }
-    }
-
-    private func write(_ batch: [PredictionRecord]) {
+    private func write(_ batch: ArraySlice<PredictionRecord>) {
         var start = batch.startIndex
         while start < batch.endIndex {
             let chunk = batch[start..<min(batch.endIndex, start + Self.transactionRows)]
