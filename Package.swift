@@ -44,7 +44,7 @@ let package = Package(
         // Platform and integration layers.
         .target(name: "HTTPServer", dependencies: ["HTTPCore", "CLinux", "Log", "Metrics"]),
         .target(name: "HTTPRouting", dependencies: ["HTTPCore", "HTTPServer", "Log", "Metrics"]),
-        .target(name: "SystemIO", dependencies: ["CLinux"]),
+        .target(name: "SystemIO"),
         .target(name: "Storage", dependencies: ["CSQLite", "CPostgres", "SystemIO", "JSON", "Features"]),
         .target(name: "Crypto", dependencies: ["CCrypto"]),
         .target(

@@ -24,11 +24,6 @@ int clinux_set_cloexec(int fd);
 /// accept4(fd, address, length, SOCK_NONBLOCK | SOCK_CLOEXEC): accept4 is hidden behind _GNU_SOURCE.
 int clinux_accept_nonblocking(int fd, struct sockaddr *address, socklen_t *length);
 
-/// Moves the calling thread to SCHED_OTHER at `nice` with a scheduler slice of `slice_ns` nanoseconds
-/// (sched_setattr; Linux 6.12+ EEVDF honours the slice, older kernels ignore it). Glibc has no wrapper.
-/// Returns 0, or -1 with errno set.
-int clinux_set_fair_scheduling(int nice, unsigned long long slice_ns);
-
 /// The epoll_data of an event as a 64-bit integer (the union is awkward from Swift).
 static inline unsigned long long clinux_epoll_event_data(const struct epoll_event *event) { return event->data.u64; }
 
