@@ -10,6 +10,25 @@ enum ASCII {
         byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte
     }
 
+    /// Whether two byte strings are equal ignoring ASCII letter case.
+    static func equalIgnoringCase(_ lhs: UnsafeBufferPointer<UInt8>, _ rhs: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard lhs.count == rhs.count else { return false }
+        for index in 0..<lhs.count where lowercased(lhs[index]) != lowercased(rhs[index]) { return false }
+        return true
+    }
+
+    /// Whether `bytes` equals `lowered` (already lower-case) ignoring ASCII letter case.
+    static func equalIgnoringCase(_ bytes: ArraySlice<UInt8>, lowered: StaticString) -> Bool {
+        guard bytes.count == lowered.utf8CodeUnitCount else { return false }
+        let expected = lowered.utf8Start
+        var offset = 0
+        for byte in bytes {
+            guard lowercased(byte) == expected[offset] else { return false }
+            offset += 1
+        }
+        return true
+    }
+
     /// tchar: "!" / "#" / "$" / "%" / "&" / "'" / "*" / "+" / "-" / "." / "^" / "_" / "`" / "|" / "~" / DIGIT / ALPHA
     static func isTokenCharacter(_ byte: UInt8) -> Bool {
         switch byte {
@@ -38,6 +57,17 @@ enum ASCII {
         case 0x61...0x66: return byte - 0x61 + 10
         default: return nil
         }
+    }
+
+    /// `bytes` without leading and trailing spaces and tabs (OWS), ASCII letters lower-cased.
+    static func loweredTrimmingOWS(_ text: String) -> String {
+        let bytes = text.utf8
+        if let first = bytes.first, let last = bytes.last, first != space, first != tab, last != space, last != tab,
+            !bytes.contains(where: { $0 >= 0x41 && $0 <= 0x5A })
+        {
+            return text  // already in the normal form: shared, not copied
+        }
+        return loweredTrimmingOWS(text[...].utf8)
     }
 
     /// `bytes` without leading and trailing spaces and tabs (OWS), ASCII letters lower-cased.

@@ -49,6 +49,10 @@ public struct HTTPHeaders: Sendable, Sequence {
         var elements: [String] = []
         for field in fields where Self.equalNames(field.name, name) {
             let bytes = field.value.utf8
+            guard bytes.contains(UInt8(ascii: ",")) else {
+                elements.append(ASCII.loweredTrimmingOWS(field.value))
+                continue
+            }
             var start = bytes.startIndex
             while true {
                 let end = bytes[start...].firstIndex(of: UInt8(ascii: ",")) ?? bytes.endIndex
@@ -71,10 +75,15 @@ public struct HTTPHeaders: Sendable, Sequence {
     }
 
     /// ASCII case-insensitive comparison; field names are tokens, so no Unicode folding is needed.
+    /// Compares the UTF-8 storage in place: no String or iterator is built per field.
     static func equalNames(_ lhs: String, _ rhs: String) -> Bool {
         let left = lhs.utf8
         let right = rhs.utf8
         guard left.count == right.count else { return false }
+        let compared = left.withContiguousStorageIfAvailable { leftBytes in
+            right.withContiguousStorageIfAvailable { ASCII.equalIgnoringCase(leftBytes, $0) }
+        }
+        if let compared, let compared { return compared }
         return zip(left, right).allSatisfy { ASCII.lowercased($0) == ASCII.lowercased($1) }
     }
 }

@@ -49,7 +49,8 @@ public struct HTTPRequest: Sendable {
     public var mediaType: String? {
         guard let value = headers["Content-Type"] else { return nil }
         let bytes = value.utf8
-        return ASCII.loweredTrimmingOWS(bytes[..<(bytes.firstIndex(of: UInt8(ascii: ";")) ?? bytes.endIndex)])
+        guard let semicolon = bytes.firstIndex(of: UInt8(ascii: ";")) else { return ASCII.loweredTrimmingOWS(value) }
+        return ASCII.loweredTrimmingOWS(bytes[..<semicolon])
     }
 
     /// Whether the client wants the connection kept open after this exchange (RFC 9112 §9.3).

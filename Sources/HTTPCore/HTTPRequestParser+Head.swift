@@ -60,8 +60,11 @@ extension HTTPRequestParser {
         throw .bad("unsupported request target form")
     }
 
-    /// `field-name ":" OWS field-value OWS` (RFC 9112 §5), counted against the header limits.
-    mutating func parseField(_ line: ArraySlice<UInt8>) throws(HTTPParseError) -> (String, String) {
+    /// `field-name ":" OWS field-value OWS` (RFC 9112 §5), counted against the header limits; `field` says
+    /// which of the fields the framing checks read it is, recognised from the bytes once.
+    mutating func parseField(_ line: ArraySlice<UInt8>) throws(HTTPParseError) -> (
+        name: String, value: String, field: FramingField?
+    ) {
         head.fieldCount += 1
         head.fieldBytes += line.count + 2
         if head.fieldCount > limits.maxHeaderCount { throw Self.headersTooLarge }
@@ -78,22 +81,30 @@ extension HTTPRequestParser {
         while let byte = value.first, byte == ASCII.space || byte == ASCII.tab { value = value.dropFirst() }
         while let byte = value.last, byte == ASCII.space || byte == ASCII.tab { value = value.dropLast() }
         guard value.allSatisfy(ASCII.isFieldValueCharacter) else { throw .bad("invalid character in header value") }
-        return (String(decoding: name, as: UTF8.self), String(decoding: value, as: UTF8.self))
+        let field = FramingField(name)
+        // The usual JSON media type shares one immortal string instead of a heap copy per request.
+        let text =
+            field == .contentType && value.elementsEqual(Self.jsonMediaType.utf8)
+            ? Self.jsonMediaType : String(decoding: value, as: UTF8.self)
+        return (String(decoding: name, as: UTF8.self), text, field)
     }
 
-    /// Decides how the body is framed (RFC 9112 §6.3) once the head is complete.
+    static let jsonMediaType = "application/json"
+
+    /// Decides how the body is framed (RFC 9112 §6.3) once the head is complete. The framing fields were
+    /// counted as they arrived (`head.fields`), so a field that is absent costs no scan of the headers.
     mutating func finishHead() throws(HTTPParseError) -> HTTPParserEvent? {
-        let headers = head.headers
-        if head.version == .http1_1 && headers.count(of: "Host") != 1 {
+        let fields = head.fields
+        if head.version == .http1_1 && fields.host != 1 {
             throw .bad("HTTP/1.1 requires exactly one Host header")
         }
-        for name in Self.singletonFields where headers.count(of: name) > 1 {
-            throw .bad("more than one \(name) header")
-        }
-        let codings = headers.listElements(of: "Transfer-Encoding")
-        let lengths = headers.listElements(of: "Content-Length")
-        if headers.contains("Transfer-Encoding") {
-            guard lengths.isEmpty else { throw .bad("both Transfer-Encoding and Content-Length") }
+        // Fields whose repetition makes the request ambiguous (RFC 9110 §5.3): which credentials or media
+        // type applies would depend on which copy a component reads. Host is checked above.
+        if fields.authorization > 1 { throw .bad("more than one Authorization header") }
+        if fields.contentType > 1 { throw .bad("more than one Content-Type header") }
+        if fields.transferEncoding > 0 {
+            let codings = head.headers.listElements(of: "Transfer-Encoding")
+            guard fields.contentLength == 0 else { throw .bad("both Transfer-Encoding and Content-Length") }
             guard head.version == .http1_1 else { throw .bad("Transfer-Encoding in an HTTP/1.0 request") }
             // RFC 9112 §6.3: when chunked is not the final coding the length cannot be known: 400 and close.
             guard codings.last == "chunked", !codings.contains("") else {
@@ -104,8 +115,8 @@ extension HTTPRequestParser {
                 throw HTTPParseError(.notImplemented, code: "not_implemented", "unsupported transfer coding")
             }
             state = .chunkSize
-        } else if !lengths.isEmpty {
-            let length = try contentLength(lengths)
+        } else if fields.contentLength > 0 {
+            let length = try contentLength()
             state = length == 0 ? .requestLine : .fixedBody(remaining: length)
         } else if [HTTPMethod.POST, .PUT, .PATCH].contains(head.method) {
             // RFC 9112 §6.3 would read this as an empty body; RFC 9110 §15.5.12 lets a server require a
@@ -125,14 +136,20 @@ extension HTTPRequestParser {
         return nil
     }
 
-    /// Fields whose repetition makes the request ambiguous (RFC 9110 §5.3): which credentials or media
-    /// type applies would depend on which copy a component reads. Host is checked separately.
-    static let singletonFields = ["Authorization", "Content-Type"]
-
-    /// Every Content-Length value must be the same decimal number (RFC 9112 §6.3 rule 5).
-    private func contentLength(_ values: [String]) throws(HTTPParseError) -> Int {
-        guard let first = values.first, values.allSatisfy({ $0 == first }) else {
-            throw .bad("conflicting Content-Length values")
+    /// Every Content-Length element must be the same decimal number (RFC 9112 §6.3 rule 5). One field
+    /// holding one element, the usual case, is read as it is, without collecting a list.
+    private func contentLength() throws(HTTPParseError) -> Int {
+        let first: String
+        if head.fields.contentLength == 1, let value = head.contentLengthValue,
+            !value.utf8.contains(UInt8(ascii: ","))
+        {
+            first = value  // already OWS-trimmed; letters fail the digit check in either case
+        } else {
+            let values = head.headers.listElements(of: "Content-Length")
+            guard let element = values.first, values.allSatisfy({ $0 == element }) else {
+                throw .bad("conflicting Content-Length values")
+            }
+            first = element
         }
         guard !first.isEmpty, first.utf8.allSatisfy({ ASCII.decimalValue($0) != nil }) else {
             throw .bad("invalid Content-Length")
@@ -145,6 +162,7 @@ extension HTTPRequestParser {
 
     /// `Expect: 100-continue` is honoured for HTTP/1.1; any other expectation is 417.
     private mutating func checkExpectation() throws(HTTPParseError) {
+        guard head.fields.expect > 0 else { return }
         let expectations = head.headers.listElements(of: "Expect")
         guard !expectations.isEmpty else { return }
         guard expectations == ["100-continue"] else {

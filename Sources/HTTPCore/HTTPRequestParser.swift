@@ -42,6 +42,9 @@ public struct HTTPRequestParser: Sendable {
         var headers = HTTPHeaders()
         var fieldBytes = 0
         var fieldCount = 0
+        var fields = FramingFieldCounts()
+        /// The first Content-Length value, read without a search when it is the only one.
+        var contentLengthValue: String?
         var body: [UInt8] = []
         var expectsContinue = false
     }
@@ -73,12 +76,26 @@ public struct HTTPRequestParser: Sendable {
     }
 
     public mutating func append<Bytes: Collection>(_ bytes: Bytes) where Bytes.Element == UInt8 {
-        if start > 0 {
-            buffer.removeSubrange(0..<start)
-            scanned -= start
-            start = 0
-        }
+        dropConsumed()
         buffer.append(contentsOf: bytes)
+    }
+
+    /// The same for bytes read from a socket: a concrete overload, so the server's call is a memcpy rather
+    /// than an unspecialized generic append (this module's generics are not specialized across modules).
+    public mutating func append(_ bytes: UnsafeRawBufferPointer) {
+        dropConsumed()
+        buffer.append(contentsOf: bytes.bindMemory(to: UInt8.self))
+    }
+
+    private mutating func dropConsumed() {
+        guard start > 0 else { return }
+        if start == buffer.count {
+            buffer.removeAll(keepingCapacity: true)
+        } else {
+            buffer.removeSubrange(0..<start)
+        }
+        scanned -= start
+        start = 0
     }
 
     /// The next event the buffered bytes allow, or nil when more bytes are needed.
@@ -106,8 +123,14 @@ public struct HTTPRequestParser: Sendable {
                 let room = limits.maxHeaderBytes - head.fieldBytes
                 guard let line = try nextLine(limit: room, overflow: Self.headersTooLarge) else { return nil }
                 if !line.isEmpty {
-                    let (name, value) = try parseField(line)
-                    head.headers.add(name, value)
+                    let field = try parseField(line)
+                    head.headers.add(field.name, field.value)
+                    if let framing = field.field {
+                        head.fields.add(framing)
+                        if framing == .contentLength && head.contentLengthValue == nil {
+                            head.contentLengthValue = field.value
+                        }
+                    }
                     continue
                 }
                 if let event = try finishHead() { return event }
