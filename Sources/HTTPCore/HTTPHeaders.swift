@@ -10,7 +10,15 @@ public struct HTTPHeaders: Sendable, Sequence {
     }
 
     public init(_ pairs: [(String, String)]) {
-        fields = pairs.map { (name: $0.0, value: $0.1) }
+        fields = []
+        // One spare place: the routing layer stamps Server-Timing on every response.
+        fields.reserveCapacity(pairs.count + 1)
+        for (name, value) in pairs { fields.append((name: name, value: value)) }
+    }
+
+    /// Makes room for `count` fields, so a parser adding them one by one does not regrow the storage.
+    mutating func reserveCapacity(_ count: Int) {
+        fields.reserveCapacity(count)
     }
 
     public mutating func add(_ name: String, _ value: String) {
@@ -48,11 +56,11 @@ public struct HTTPHeaders: Sendable, Sequence {
     public func listElements(of name: String) -> [String] {
         var elements: [String] = []
         for field in fields where Self.equalNames(field.name, name) {
-            let bytes = field.value.utf8
-            guard bytes.contains(UInt8(ascii: ",")) else {
+            guard ASCII.firstOffset(of: UInt8(ascii: ","), in: field.value) != nil else {
                 elements.append(ASCII.loweredTrimmingOWS(field.value))
                 continue
             }
+            let bytes = field.value.utf8
             var start = bytes.startIndex
             while true {
                 let end = bytes[start...].firstIndex(of: UInt8(ascii: ",")) ?? bytes.endIndex

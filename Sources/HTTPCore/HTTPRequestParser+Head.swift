@@ -21,7 +21,8 @@ extension HTTPRequestParser {
             throw HTTPParseError(.badRequest, code: "unknown_method", "unknown request method \(head.method)")
         }
         head.target = try Self.originForm(String(decoding: target, as: UTF8.self), method: head.method)
-        try Self.checkPercentEncoding(head.target)
+        // Origin-form leaves the bytes as they were, and without a `%` there is nothing to decode.
+        if target.contains(UInt8(ascii: "%")) { try Self.checkPercentEncoding(head.target) }
     }
 
     /// Path and query must decode to UTF-8: `%FF` would otherwise be replaced by U+FFFD, so distinct ids
@@ -37,7 +38,9 @@ extension HTTPRequestParser {
     /// `HTTP/DIGIT.DIGIT`: other majors are 505; a higher 1.x minor is served as 1.1 (RFC 9110 §2.5).
     static func parseVersion(_ bytes: ArraySlice<UInt8>) throws(HTTPParseError) -> HTTPVersion {
         let text = bytes.startIndex
-        guard bytes.count == 8, bytes.prefix(5).elementsEqual("HTTP/".utf8), bytes[text + 6] == UInt8(ascii: "."),
+        guard bytes.count == 8, bytes[text] == UInt8(ascii: "H"), bytes[text + 1] == UInt8(ascii: "T"),
+            bytes[text + 2] == UInt8(ascii: "T"), bytes[text + 3] == UInt8(ascii: "P"),
+            bytes[text + 4] == UInt8(ascii: "/"), bytes[text + 6] == UInt8(ascii: "."),
             let major = ASCII.decimalValue(bytes[text + 5]), let minor = ASCII.decimalValue(bytes[text + 7])
         else { throw .bad("malformed HTTP version") }
         guard major == 1 else {
@@ -72,24 +75,42 @@ extension HTTPRequestParser {
         guard let first = line.first, first != ASCII.space, first != ASCII.tab else {
             throw .bad("obsolete line folding is not accepted")
         }
-        guard let colon = line.firstIndex(of: ASCII.colon), colon > line.startIndex else {
-            throw .bad("malformed header field")
-        }
-        let name = line[line.startIndex..<colon]
-        guard name.allSatisfy(ASCII.isTokenCharacter) else { throw .bad("invalid header field name") }
-        var value = line[(colon + 1)...]
-        while let byte = value.first, byte == ASCII.space || byte == ASCII.tab { value = value.dropFirst() }
-        while let byte = value.last, byte == ASCII.space || byte == ASCII.tab { value = value.dropLast() }
-        guard value.allSatisfy(ASCII.isFieldValueCharacter) else { throw .bad("invalid character in header value") }
+        let parts = try line.withUnsafeBufferPointer(Self.fieldParts).get()
+        let name = line[line.startIndex..<line.startIndex + parts.colon]
+        let value = line[line.startIndex + parts.value.lowerBound..<line.startIndex + parts.value.upperBound]
         let field = FramingField(name)
         // The usual JSON media type shares one immortal string instead of a heap copy per request.
         let text =
-            field == .contentType && value.elementsEqual(Self.jsonMediaType.utf8)
+            field == .contentType
+                && value.withUnsafeBufferPointer { bytes in
+                    ASCII.withBytes(Self.jsonMediaType) { ASCII.equal(bytes, $0) }
+                }
             ? Self.jsonMediaType : String(decoding: value, as: UTF8.self)
         return (String(decoding: name, as: UTF8.self), text, field)
     }
 
     static let jsonMediaType = "application/json"
+
+    /// Where the colon is and the OWS-trimmed value lies within a field line (not starting with
+    /// whitespace), once the name is checked to be a token and the value to hold only field characters.
+    private static func fieldParts(_ line: UnsafeBufferPointer<UInt8>) -> Result<
+        (colon: Int, value: Range<Int>), HTTPParseError
+    > {
+        guard let colon = ASCII.index(of: ASCII.colon, in: line, from: 0, to: line.count), colon > 0 else {
+            return .failure(.bad("malformed header field"))
+        }
+        for index in 0..<colon where !ASCII.isTokenCharacter(line[index]) {
+            return .failure(.bad("invalid header field name"))
+        }
+        var start = colon + 1
+        var end = line.count
+        while start < end, line[start] == ASCII.space || line[start] == ASCII.tab { start += 1 }
+        while end > start, line[end - 1] == ASCII.space || line[end - 1] == ASCII.tab { end -= 1 }
+        for index in start..<end where !ASCII.isFieldValueCharacter(line[index]) {
+            return .failure(.bad("invalid character in header value"))
+        }
+        return .success((colon: colon, value: start..<end))
+    }
 
     /// Decides how the body is framed (RFC 9112 §6.3) once the head is complete. The framing fields were
     /// counted as they arrived (`head.fields`), so a field that is absent costs no scan of the headers.
@@ -141,7 +162,7 @@ extension HTTPRequestParser {
     private func contentLength() throws(HTTPParseError) -> Int {
         let first: String
         if head.fields.contentLength == 1, let value = head.contentLengthValue,
-            !value.utf8.contains(UInt8(ascii: ","))
+            ASCII.firstOffset(of: UInt8(ascii: ","), in: value) == nil
         {
             first = value  // already OWS-trimmed; letters fail the digit check in either case
         } else {
@@ -151,7 +172,7 @@ extension HTTPRequestParser {
             }
             first = element
         }
-        guard !first.isEmpty, first.utf8.allSatisfy({ ASCII.decimalValue($0) != nil }) else {
+        guard !first.isEmpty, ASCII.withBytes(first, { $0.allSatisfy { ASCII.decimalValue($0) != nil } }) else {
             throw .bad("invalid Content-Length")
         }
         guard first.utf8.count <= 18, let length = Int(first), length <= limits.maxBodyBytes else {

@@ -119,6 +119,7 @@ public struct HTTPRequestParser: Sendable {
                 if line.isEmpty { continue }  // RFC 9112 §2.2: ignore empty lines before a request line.
                 try parseRequestLine(line)
                 state = .headerFields
+                head.headers.reserveCapacity(8)  // room for a usual request's fields, allocated once
             case .headerFields:
                 let room = limits.maxHeaderBytes - head.fieldBytes
                 guard let line = try nextLine(limit: room, overflow: Self.headersTooLarge) else { return nil }
@@ -151,15 +152,17 @@ public struct HTTPRequestParser: Sendable {
 
     /// The next CRLF-terminated line without its CRLF, or nil if it has not fully arrived.
     mutating func nextLine(limit: Int, overflow: HTTPParseError) throws(HTTPParseError) -> ArraySlice<UInt8>? {
-        guard let newline = buffer[scanned...].firstIndex(of: ASCII.lf) else {
+        let found = buffer.withUnsafeBufferPointer { ASCII.index(of: ASCII.lf, in: $0, from: scanned, to: $0.count) }
+        guard let newline = found else {
             scanned = buffer.count
             if buffer.count - start > limit { throw overflow }
             return nil
         }
         if newline + 1 - start > limit { throw overflow }
         guard newline > start, buffer[newline - 1] == ASCII.cr else { throw .bad("bare LF in request") }
+        let bareCR = buffer.withUnsafeBufferPointer { ASCII.index(of: ASCII.cr, in: $0, from: start, to: newline - 1) }
+        if bareCR != nil { throw .bad("bare CR in request") }
         let line = buffer[start..<newline - 1]
-        if line.contains(ASCII.cr) { throw .bad("bare CR in request") }
         start = newline + 1
         scanned = start
         return line

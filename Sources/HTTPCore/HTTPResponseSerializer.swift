@@ -14,7 +14,7 @@ public enum HTTPResponseSerializer {
         output.append(contentsOf: "HTTP/1.1 ".utf8)
         appendDecimal(response.status.code, to: &output)
         output.append(ASCII.space)
-        output.append(contentsOf: response.status.reasonPhrase.utf8)
+        ASCII.withBytes(response.status.reasonPhrase) { output.append(contentsOf: $0) }
         output.append(ASCII.cr)
         output.append(ASCII.lf)
         for (name, value) in response.headers where !isFramingHeader(name) {
@@ -68,16 +68,22 @@ public enum HTTPResponseSerializer {
     /// Writes `name: value\r\n`, replacing CR, LF and NUL in handler-supplied text so no header can be
     /// injected.
     private static func appendField(_ name: String, _ value: String, to output: inout [UInt8]) {
-        output += name.utf8
+        ASCII.withBytes(name) { output.append(contentsOf: $0) }
         output.append(ASCII.colon)
         output.append(ASCII.space)
-        let valueStart = output.count
-        output += value.utf8  // copied whole, then cleaned in place
-        for index in valueStart..<output.count
-        where output[index] == ASCII.cr || output[index] == ASCII.lf || output[index] == 0 {
-            output[index] = ASCII.space
+        ASCII.withBytes(value) { bytes in
+            let valueStart = output.count
+            output.append(contentsOf: bytes)  // copied whole, then cleaned in place if it must be
+            guard bytes.contains(where: isUnsafeInField) else { return }
+            for index in valueStart..<output.count where isUnsafeInField(output[index]) {
+                output[index] = ASCII.space
+            }
         }
         output.append(ASCII.cr)
         output.append(ASCII.lf)
+    }
+
+    private static func isUnsafeInField(_ byte: UInt8) -> Bool {
+        byte == ASCII.cr || byte == ASCII.lf || byte == 0
     }
 }

@@ -2,7 +2,10 @@
 /// escapes are malformed or decode to invalid UTF-8 (`decodeStrictly`), so `decode` never has to guess.
 public enum PercentDecoding {
     public static func decode(_ text: String, plusAsSpace: Bool) -> String {
-        guard text.utf8.contains(UInt8(ascii: "%")) || (plusAsSpace && text.utf8.contains(UInt8(ascii: "+"))),
+        let escaped = ASCII.withBytes(text) {
+            $0.contains(UInt8(ascii: "%")) || (plusAsSpace && $0.contains(UInt8(ascii: "+")))
+        }
+        guard escaped,
             let output = unescape(Array(text.utf8), plusAsSpace: plusAsSpace, strict: false)
         else { return text }
         return String(decoding: output, as: UTF8.self)
@@ -10,7 +13,7 @@ public enum PercentDecoding {
 
     /// The decoded text, or nil if an escape is malformed or the result is not valid UTF-8.
     static func decodeStrictly(_ text: String) -> String? {
-        guard text.utf8.contains(UInt8(ascii: "%")) else { return text }
+        guard ASCII.firstOffset(of: UInt8(ascii: "%"), in: text) != nil else { return text }
         return unescape(Array(text.utf8), plusAsSpace: false, strict: true).flatMap {
             String(validating: $0, as: UTF8.self)
         }

@@ -1,3 +1,4 @@
+import Glibc
 import HTTPCore
 
 /// The path-template trie behind `Router`, kept apart from the handler type so the per-request matching
@@ -65,29 +66,30 @@ struct RouteTrie: Sendable {
         guard let found = find(bytes, from: first, node: 0, depth: 0, parameterMask: &parameterMask) else {
             return .notFound
         }
-        let node = nodes[found]
-        let template = node.template ?? path
+        let endpoints = nodes[found].endpoints  // the node's fields one by one: copying a Node retains all
+        let template = nodes[found].template ?? path
         let chosen =
-            node.endpoints.first { $0.method == method }
-            ?? (method == .HEAD ? node.endpoints.first { $0.method == .GET } : nil)
+            endpoints.first { $0.method == method }
+            ?? (method == .HEAD ? endpoints.first { $0.method == .GET } : nil)
         guard let chosen else {
-            var allowed = node.endpoints.map(\.method)
+            var allowed = endpoints.map(\.method)
             if allowed.contains(.GET) && !allowed.contains(.HEAD) { allowed.append(.HEAD) }
             return .methodNotAllowed(allowed: allowed, template: template)
         }
         guard parameterMask != 0, let start = first else {
             return .found(chosen.route, parameters: [:], template: template)
         }
-        var parameters: [String: String] = Dictionary(minimumCapacity: node.parameterNames.count)
-        var names = node.parameterNames.makeIterator()
+        var parameters: [String: String] = [:]
+        var names = nodes[found].parameterNames.makeIterator()
         var segmentStart = start
         var depth = 0
         while parameterMask >> depth != 0 {
             let end = Self.segmentEnd(bytes, from: segmentStart)
             if parameterMask & (1 << depth) != 0, let name = names.next() {
-                let value = String(decoding: UnsafeBufferPointer(rebasing: bytes[segmentStart..<end]), as: UTF8.self)
+                let segment = UnsafeBufferPointer(rebasing: bytes[segmentStart..<end])
+                let value = String(decoding: segment, as: UTF8.self)
                 parameters[name] =
-                    value.utf8.contains(UInt8(ascii: "%")) ? PercentDecoding.decode(value, plusAsSpace: false) : value
+                    segment.contains(UInt8(ascii: "%")) ? PercentDecoding.decode(value, plusAsSpace: false) : value
             }
             segmentStart = end + 1
             depth += 1
@@ -106,7 +108,7 @@ struct RouteTrie: Sendable {
         let end = Self.segmentEnd(bytes, from: start)
         let rest = end < bytes.count ? end + 1 : nil
         let segment = UnsafeBufferPointer(rebasing: bytes[start..<end])
-        if let literal = nodes[node].literals.first(where: { $0.segment.elementsEqual(segment) }),
+        if let literal = nodes[node].literals.first(where: { Self.equal($0.segment, segment) }),
             let found = find(bytes, from: rest, node: literal.node, depth: depth + 1, parameterMask: &parameterMask)
         {
             return found
@@ -119,6 +121,13 @@ struct RouteTrie: Sendable {
     }
 
     private static let slash = UInt8(ascii: "/")
+
+    /// Whether a literal segment is exactly `segment`'s bytes (memcmp).
+    private static func equal(_ literal: [UInt8], _ segment: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard literal.count == segment.count else { return false }
+        guard let base = segment.baseAddress else { return true }
+        return literal.withUnsafeBufferPointer { memcmp($0.baseAddress!, base, segment.count) == 0 }
+    }
 
     /// The index of the `/` ending the segment that begins at `start`, or the end of the path.
     private static func segmentEnd(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
