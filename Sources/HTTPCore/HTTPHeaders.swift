@@ -88,6 +88,7 @@ public struct HTTPHeaders: Sendable, Sequence {
         let left = lhs.utf8
         let right = rhs.utf8
         guard left.count == right.count else { return false }
+        if lhs == rhs { return true }  // the usual spelling on both sides: one comparison of the storage
         let compared = left.withContiguousStorageIfAvailable { leftBytes in
             right.withContiguousStorageIfAvailable { ASCII.equalIgnoringCase(leftBytes, $0) }
         }

@@ -2,15 +2,25 @@ extension HTTPRequestParser {
     /// `method SP request-target SP HTTP-version` (RFC 9112 §3).
     mutating func parseRequestLine(_ line: ArraySlice<UInt8>) throws(HTTPParseError) {
         // Exactly three parts separated by single spaces, found by index so no part is copied.
-        guard let firstSpace = line.firstIndex(of: ASCII.space),
-            let secondSpace = line[(firstSpace + 1)...].firstIndex(of: ASCII.space),
-            !line[(secondSpace + 1)...].contains(ASCII.space)
-        else { throw .bad("malformed request line") }
+        let spaces = line.withUnsafeBufferPointer { bytes -> (first: Int, second: Int)? in
+            guard let first = ASCII.index(of: ASCII.space, in: bytes, from: 0, to: bytes.count),
+                let second = ASCII.index(of: ASCII.space, in: bytes, from: first + 1, to: bytes.count),
+                ASCII.index(of: ASCII.space, in: bytes, from: second + 1, to: bytes.count) == nil
+            else { return nil }
+            return (first, second)
+        }
+        guard let spaces else { throw .bad("malformed request line") }
+        let firstSpace = line.startIndex + spaces.first
+        let secondSpace = line.startIndex + spaces.second
         let method = line[..<firstSpace]
         let target = line[(firstSpace + 1)..<secondSpace]
         guard !method.isEmpty, !target.isEmpty else { throw .bad("malformed request line") }
-        guard method.allSatisfy(ASCII.isTokenCharacter) else { throw .bad("invalid method") }
-        guard target.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else { throw .bad("invalid request target") }
+        guard method.withUnsafeBufferPointer({ $0.allSatisfy(ASCII.isTokenCharacter) }) else {
+            throw .bad("invalid method")
+        }
+        guard target.withUnsafeBufferPointer({ $0.allSatisfy { $0 > 0x20 && $0 < 0x7F } }) else {
+            throw .bad("invalid request target")
+        }
         head.method = HTTPMethod(rawValue: String(decoding: method, as: UTF8.self))
         head.version = try Self.parseVersion(line[(secondSpace + 1)...])
         // A method token outside the registered set is rejected before any routing, as llhttp's strict mode
