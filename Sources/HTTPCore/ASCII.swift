@@ -1,3 +1,5 @@
+import Glibc
+
 /// Byte classes of RFC 9110 §5.6 used by the parser, router and serializer.
 enum ASCII {
     static let cr = UInt8(ascii: "\r")
@@ -8,6 +10,49 @@ enum ASCII {
 
     static func lowercased(_ byte: UInt8) -> UInt8 {
         byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte
+    }
+
+    /// Runs `body` over the UTF-8 bytes of `text` in place (copied only for a non-contiguous string).
+    /// Scanning this buffer costs a few instructions a byte; iterating a `String.UTF8View` costs tens.
+    @inline(__always)
+    static func withBytes<Result>(_ text: String, _ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
+        text.utf8.withContiguousStorageIfAvailable(body) ?? Array(text.utf8).withUnsafeBufferPointer(body)
+    }
+
+    /// The byte offset of the first `byte` in `text`.
+    static func firstOffset(of byte: UInt8, in text: String) -> Int? {
+        withBytes(text) { index(of: byte, in: $0, from: 0, to: $0.count) }
+    }
+
+    /// The index of the first `byte` in `bytes[start..<end]` (memchr).
+    static func index(of byte: UInt8, in bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) -> Int? {
+        guard start < end, let base = bytes.baseAddress, let found = memchr(base + start, Int32(byte), end - start)
+        else { return nil }
+        return UnsafeRawPointer(base).distance(to: UnsafeRawPointer(found))
+    }
+
+    /// Whether two byte ranges hold the same bytes (memcmp).
+    static func equal(_ lhs: UnsafeBufferPointer<UInt8>, _ rhs: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard lhs.count == rhs.count else { return false }
+        guard let left = lhs.baseAddress, let right = rhs.baseAddress else { return true }
+        return memcmp(left, right, lhs.count) == 0
+    }
+
+    /// Whether two byte strings are equal ignoring ASCII letter case.
+    static func equalIgnoringCase(_ lhs: UnsafeBufferPointer<UInt8>, _ rhs: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard lhs.count == rhs.count else { return false }
+        for index in 0..<lhs.count where lowercased(lhs[index]) != lowercased(rhs[index]) { return false }
+        return true
+    }
+
+    /// Whether `bytes` equals `lowered` (already lower-case) ignoring ASCII letter case.
+    static func equalIgnoringCase(_ bytes: ArraySlice<UInt8>, lowered: StaticString) -> Bool {
+        guard bytes.count == lowered.utf8CodeUnitCount else { return false }
+        let expected = lowered.utf8Start
+        return bytes.withUnsafeBufferPointer { buffer in
+            for offset in 0..<buffer.count where lowercased(buffer[offset]) != expected[offset] { return false }
+            return true
+        }
     }
 
     /// tchar: "!" / "#" / "$" / "%" / "&" / "'" / "*" / "+" / "-" / "." / "^" / "_" / "`" / "|" / "~" / DIGIT / ALPHA
@@ -38,6 +83,16 @@ enum ASCII {
         case 0x61...0x66: return byte - 0x61 + 10
         default: return nil
         }
+    }
+
+    /// `bytes` without leading and trailing spaces and tabs (OWS), ASCII letters lower-cased.
+    static func loweredTrimmingOWS(_ text: String) -> String {
+        let normal = withBytes(text) { bytes in
+            guard let first = bytes.first, let last = bytes.last else { return true }
+            return first != space && first != tab && last != space && last != tab
+                && !bytes.contains { $0 >= 0x41 && $0 <= 0x5A }
+        }
+        return normal ? text : loweredTrimmingOWS(text[...].utf8)  // the normal form is shared, not copied
     }
 
     /// `bytes` without leading and trailing spaces and tabs (OWS), ASCII letters lower-cased.

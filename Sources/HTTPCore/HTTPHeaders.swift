@@ -10,7 +10,15 @@ public struct HTTPHeaders: Sendable, Sequence {
     }
 
     public init(_ pairs: [(String, String)]) {
-        fields = pairs.map { (name: $0.0, value: $0.1) }
+        fields = []
+        // One spare place: the routing layer stamps Server-Timing on every response.
+        fields.reserveCapacity(pairs.count + 1)
+        for (name, value) in pairs { fields.append((name: name, value: value)) }
+    }
+
+    /// Makes room for `count` fields, so a parser adding them one by one does not regrow the storage.
+    mutating func reserveCapacity(_ count: Int) {
+        fields.reserveCapacity(count)
     }
 
     public mutating func add(_ name: String, _ value: String) {
@@ -48,6 +56,10 @@ public struct HTTPHeaders: Sendable, Sequence {
     public func listElements(of name: String) -> [String] {
         var elements: [String] = []
         for field in fields where Self.equalNames(field.name, name) {
+            guard ASCII.firstOffset(of: UInt8(ascii: ","), in: field.value) != nil else {
+                elements.append(ASCII.loweredTrimmingOWS(field.value))
+                continue
+            }
             let bytes = field.value.utf8
             var start = bytes.startIndex
             while true {
@@ -71,10 +83,16 @@ public struct HTTPHeaders: Sendable, Sequence {
     }
 
     /// ASCII case-insensitive comparison; field names are tokens, so no Unicode folding is needed.
+    /// Compares the UTF-8 storage in place: no String or iterator is built per field.
     static func equalNames(_ lhs: String, _ rhs: String) -> Bool {
         let left = lhs.utf8
         let right = rhs.utf8
         guard left.count == right.count else { return false }
+        if lhs == rhs { return true }  // the usual spelling on both sides: one comparison of the storage
+        let compared = left.withContiguousStorageIfAvailable { leftBytes in
+            right.withContiguousStorageIfAvailable { ASCII.equalIgnoringCase(leftBytes, $0) }
+        }
+        if let compared, let compared { return compared }
         return zip(left, right).allSatisfy { ASCII.lowercased($0) == ASCII.lowercased($1) }
     }
 }

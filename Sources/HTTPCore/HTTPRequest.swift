@@ -17,7 +17,8 @@ public struct HTTPRequest: Sendable {
         self.version = version
         self.headers = headers
         self.body = body
-        if let question = target.utf8.firstIndex(of: UInt8(ascii: "?")) {
+        if let offset = ASCII.firstOffset(of: UInt8(ascii: "?"), in: target) {
+            let question = target.utf8.index(target.utf8.startIndex, offsetBy: offset)
             path = String(target[..<question])
             query = String(target[target.index(after: question)...])
         } else {
@@ -48,8 +49,11 @@ public struct HTTPRequest: Sendable {
     /// header. Compare it for equality: a prefix test would let `application/jsonx` pass as JSON.
     public var mediaType: String? {
         guard let value = headers["Content-Type"] else { return nil }
+        guard let semicolon = ASCII.firstOffset(of: UInt8(ascii: ";"), in: value) else {
+            return ASCII.loweredTrimmingOWS(value)
+        }
         let bytes = value.utf8
-        return ASCII.loweredTrimmingOWS(bytes[..<(bytes.firstIndex(of: UInt8(ascii: ";")) ?? bytes.endIndex)])
+        return ASCII.loweredTrimmingOWS(bytes[..<bytes.index(bytes.startIndex, offsetBy: semicolon)])
     }
 
     /// Whether the client wants the connection kept open after this exchange (RFC 9112 §9.3).

@@ -42,6 +42,9 @@ public struct HTTPRequestParser: Sendable {
         var headers = HTTPHeaders()
         var fieldBytes = 0
         var fieldCount = 0
+        var fields = FramingFieldCounts()
+        /// The first Content-Length value, read without a search when it is the only one.
+        var contentLengthValue: String?
         var body: [UInt8] = []
         var expectsContinue = false
     }
@@ -73,12 +76,26 @@ public struct HTTPRequestParser: Sendable {
     }
 
     public mutating func append<Bytes: Collection>(_ bytes: Bytes) where Bytes.Element == UInt8 {
-        if start > 0 {
-            buffer.removeSubrange(0..<start)
-            scanned -= start
-            start = 0
-        }
+        dropConsumed()
         buffer.append(contentsOf: bytes)
+    }
+
+    /// The same for bytes read from a socket: a concrete overload, so the server's call is a memcpy rather
+    /// than an unspecialized generic append (this module's generics are not specialized across modules).
+    public mutating func append(_ bytes: UnsafeRawBufferPointer) {
+        dropConsumed()
+        buffer.append(contentsOf: bytes.bindMemory(to: UInt8.self))
+    }
+
+    private mutating func dropConsumed() {
+        guard start > 0 else { return }
+        if start == buffer.count {
+            buffer.removeAll(keepingCapacity: true)
+        } else {
+            buffer.removeSubrange(0..<start)
+        }
+        scanned -= start
+        start = 0
     }
 
     /// The next event the buffered bytes allow, or nil when more bytes are needed.
@@ -102,12 +119,19 @@ public struct HTTPRequestParser: Sendable {
                 if line.isEmpty { continue }  // RFC 9112 §2.2: ignore empty lines before a request line.
                 try parseRequestLine(line)
                 state = .headerFields
+                head.headers.reserveCapacity(8)  // room for a usual request's fields, allocated once
             case .headerFields:
                 let room = limits.maxHeaderBytes - head.fieldBytes
                 guard let line = try nextLine(limit: room, overflow: Self.headersTooLarge) else { return nil }
                 if !line.isEmpty {
-                    let (name, value) = try parseField(line)
-                    head.headers.add(name, value)
+                    let field = try parseField(line)
+                    head.headers.add(field.name, field.value)
+                    if let framing = field.field {
+                        head.fields.add(framing)
+                        if framing == .contentLength && head.contentLengthValue == nil {
+                            head.contentLengthValue = field.value
+                        }
+                    }
                     continue
                 }
                 if let event = try finishHead() { return event }
@@ -128,15 +152,17 @@ public struct HTTPRequestParser: Sendable {
 
     /// The next CRLF-terminated line without its CRLF, or nil if it has not fully arrived.
     mutating func nextLine(limit: Int, overflow: HTTPParseError) throws(HTTPParseError) -> ArraySlice<UInt8>? {
-        guard let newline = buffer[scanned...].firstIndex(of: ASCII.lf) else {
+        let found = buffer.withUnsafeBufferPointer { ASCII.index(of: ASCII.lf, in: $0, from: scanned, to: $0.count) }
+        guard let newline = found else {
             scanned = buffer.count
             if buffer.count - start > limit { throw overflow }
             return nil
         }
         if newline + 1 - start > limit { throw overflow }
         guard newline > start, buffer[newline - 1] == ASCII.cr else { throw .bad("bare LF in request") }
+        let bareCR = buffer.withUnsafeBufferPointer { ASCII.index(of: ASCII.cr, in: $0, from: start, to: newline - 1) }
+        if bareCR != nil { throw .bad("bare CR in request") }
         let line = buffer[start..<newline - 1]
-        if line.contains(ASCII.cr) { throw .bad("bare CR in request") }
         start = newline + 1
         scanned = start
         return line

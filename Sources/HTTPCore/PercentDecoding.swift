@@ -2,18 +2,21 @@
 /// escapes are malformed or decode to invalid UTF-8 (`decodeStrictly`), so `decode` never has to guess.
 public enum PercentDecoding {
     public static func decode(_ text: String, plusAsSpace: Bool) -> String {
-        let bytes = Array(text.utf8)
-        guard bytes.contains(UInt8(ascii: "%")) || (plusAsSpace && bytes.contains(UInt8(ascii: "+"))),
-            let output = unescape(bytes, plusAsSpace: plusAsSpace, strict: false)
+        let escaped = ASCII.withBytes(text) {
+            $0.contains(UInt8(ascii: "%")) || (plusAsSpace && $0.contains(UInt8(ascii: "+")))
+        }
+        guard escaped,
+            let output = unescape(Array(text.utf8), plusAsSpace: plusAsSpace, strict: false)
         else { return text }
         return String(decoding: output, as: UTF8.self)
     }
 
     /// The decoded text, or nil if an escape is malformed or the result is not valid UTF-8.
     static func decodeStrictly(_ text: String) -> String? {
-        let bytes = Array(text.utf8)
-        guard bytes.contains(UInt8(ascii: "%")) else { return text }
-        return unescape(bytes, plusAsSpace: false, strict: true).flatMap { String(validating: $0, as: UTF8.self) }
+        guard ASCII.firstOffset(of: UInt8(ascii: "%"), in: text) != nil else { return text }
+        return unescape(Array(text.utf8), plusAsSpace: false, strict: true).flatMap {
+            String(validating: $0, as: UTF8.self)
+        }
     }
 
     /// Replaces each `%XX` with its byte (and `+` with a space when asked). A malformed escape is kept

@@ -18,8 +18,15 @@ public final class RoutingResponder: HTTPResponder {
     private let logger: Logger
     private let durations: MetricFamily<Histogram>
     private let inFlight: Gauge
-    /// Template → the series of each method registered on it (HEAD shares GET's route).
-    private let series: [String: [RouteSeries]]
+    /// Per route (an index in `router.routes`): the series of its method and, for a GET route, of HEAD,
+    /// which the GET handler also answers. A matched request finds its series by index, not by template.
+    private let series: [(own: RouteSeries, head: RouteSeries?)]
+
+    /// Where a request's latency goes: the route's series when it has one, otherwise the family, labelled.
+    private struct Destination {
+        let route: String
+        let series: RouteSeries?
+    }
 
     public init(router: Router<RouteHandler>, metrics: MetricsRegistry, logger: Logger) {
         self.router = router
@@ -28,21 +35,21 @@ public final class RoutingResponder: HTTPResponder {
             "riskd_http_request_duration_seconds", help: "Time from a complete request to its response.",
             labelNames: ["route", "method", "status"])
         inFlight = metrics.gauge("riskd_http_requests_in_flight", help: "Requests being handled.")
-        var series: [String: [RouteSeries]] = [:]
-        for (method, template) in router.routes {
-            for name in method == .GET ? ["GET", "HEAD"] : [method.rawValue] {
-                series[template, default: []].append(RouteSeries(route: template, method: name, family: durations))
-            }
+        series = router.routes.map { [durations] method, template in
+            (
+                own: RouteSeries(route: template, method: method.rawValue, family: durations),
+                head: method == .GET ? RouteSeries(route: template, method: "HEAD", family: durations) : nil
+            )
         }
-        self.series = series
     }
 
     public func respond(to request: HTTPRequest, context: RequestContext) -> ResponseFuture {
         let started = DispatchTime.now().uptimeNanoseconds
         inFlight.increment()
-        let (route, future) = route(request, context: context)
         let method = HTTPMethod.standard.contains(request.method) ? request.method.rawValue : "other"
-        switch future {
+        let (route, future) = route(request, method: method, context: context)
+        // Consumed so the response is uniquely owned when Server-Timing is added (no header copy).
+        switch consume future {
         case .immediate(let response):
             return .immediate(finish(response, route: route, method: method, started: started))
         case .deferred(let inner):
@@ -60,50 +67,61 @@ public final class RoutingResponder: HTTPResponder {
         }
     }
 
-    /// The matched template (or "unmatched") and the handler's answer, or a 404/405 in the envelope.
-    /// A method no route knows (standard or an extension such as QUERY or BREW) on an existing path is a
-    /// 405 listing the allowed ones: the client's mistake, answered as such rather than with a 5xx.
-    private func route(_ request: HTTPRequest, context: RequestContext) -> (String, ResponseFuture) {
-        switch router.match(request.method, path: request.path) {
-        case .found(let handler, let parameters, let template):
+    /// The matched template (or "unmatched") with its series, and the handler's answer, or a 404/405 in
+    /// the envelope. A method no route knows (standard or an extension such as QUERY or BREW) on an
+    /// existing path is a 405 listing the allowed ones: the client's mistake, answered as such rather than
+    /// with a 5xx. `method` is the metrics label of the request's method.
+    private func route(_ request: HTTPRequest, method: String, context: RequestContext) -> (
+        Destination, ResponseFuture
+    ) {
+        switch router.matchRoute(request.method, path: request.path) {
+        case .found(let index, let parameters, let template):
             let routeContext = RouteContext(request: context, parameters: parameters, template: template)
-            return (template, handler(request, routeContext))
+            let routeSeries = series[index]
+            let known =
+                routeSeries.own.method == method ? routeSeries.own : method == "HEAD" ? routeSeries.head : nil
+            let answer = router.handler(ofRoute: index)(request, routeContext)
+            return (Destination(route: template, series: known), answer)
         case .methodNotAllowed(let allowed, let template):
             var response = HTTPResponse.error(
                 .methodNotAllowed, code: "method_not_allowed", message: "\(request.method) is not allowed here")
             response.headers.set("Allow", allowed.map(\.rawValue).joined(separator: ", "))
-            return (template, .immediate(response))
+            return (Destination(route: template, series: nil), .immediate(response))
         case .notFound:
             return (
-                "unmatched", .immediate(.error(.notFound, code: "not_found", message: "no route for \(request.path)"))
+                Destination(route: "unmatched", series: nil),
+                .immediate(.error(.notFound, code: "not_found", message: "no route for \(request.path)"))
             )
         }
     }
 
     /// Records the measurements and stamps `Server-Timing: app;dur=<ms>`.
-    private func finish(_ response: HTTPResponse, route: String, method: String, started: UInt64) -> HTTPResponse {
+    private func finish(_ response: consuming HTTPResponse, route: Destination, method: String, started: UInt64)
+        -> HTTPResponse
+    {
         let seconds = observe(route: route, method: method, status: response.status.code, started: started)
         if response.status.code >= 500 {
             logger.warning(
                 "request failed",
-                ["route": .string(route), "method": .string(method), "status": .number(Double(response.status.code))])
+                [
+                    "route": .string(route.route), "method": .string(method),
+                    "status": .number(Double(response.status.code)),
+                ])
         }
-        var stamped = response
-        let milliseconds = (seconds * 1e6).rounded() / 1e3
-        stamped.headers.add("Server-Timing", "app;dur=\(milliseconds)")
-        return stamped
+        response.headers.add("Server-Timing", ServerTiming.value(seconds: seconds))
+        return response
     }
 
     /// Ends the in-flight count and observes the latency; returns it in seconds.
     @discardableResult
     /// `status` nil: the connection was abandoned without a response.
-    private func observe(route: String, method: String, status: Int?, started: UInt64) -> Double {
+    private func observe(route: Destination, method: String, status: Int?, started: UInt64) -> Double {
         let seconds = Double(DispatchTime.now().uptimeNanoseconds &- started) / 1e9
         inFlight.decrement()
-        if let status, let known = series[route]?.first(where: { $0.method == method }) {
+        if let status, let known = route.series {
             known.histogram(status: status).observe(seconds)
         } else {
-            durations.labels(route, method, status.map { String($0) } ?? "abandoned").observe(seconds)
+            durations.labels(route.route, method, status.map { String($0) } ?? "abandoned").observe(seconds)
         }
         return seconds
     }

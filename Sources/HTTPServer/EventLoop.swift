@@ -69,7 +69,7 @@ final class EventLoop {
         refreshClock()
         while !drained {
             var timeout: Int32 = -1
-            if let next = [timers.nextDeadline, drainDeadline, acceptPausedUntil].compactMap({ $0 }).min() {
+            if let next = Self.earliest(Self.earliest(timers.nextDeadline, drainDeadline), acceptPausedUntil) {
                 timeout = next <= now ? 0 : Int32(min((next - now) / 1_000_000 + 1, 60_000))
             }
             do {
@@ -93,6 +93,13 @@ final class EventLoop {
         closeListener()
         for case .stopAccepting(let done) in inbox.close() { done() }
         SystemCalls.close(epollFD)
+    }
+
+    /// The earlier of two optional deadlines (computed per wake-up without building an array).
+    private static func earliest(_ first: UInt64?, _ second: UInt64?) -> UInt64? {
+        guard let first else { return second }
+        guard let second else { return first }
+        return min(first, second)
     }
 
     /// Draining is over once only lingering connections remain, or the grace period has passed.
