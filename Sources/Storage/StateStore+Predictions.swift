@@ -34,6 +34,10 @@ extension PredictionRecord {
 extension StateStore {
     /// Writes a batch in one statement (PostgreSQL) or one transaction (SQLite); a repeated id is kept
     /// as first written.
+    /// Rows per SQLite INSERT statement (7 parameters each, far below SQLite's 32,766); each row count
+    /// up to it is one cached prepared statement.
+    static let rowsPerInsert = 64
+
     static func insertPredictions<Records: Collection<PredictionRecord>>(
         _ records: Records, _ connection: SQLConnection
     ) throws(StorageError) {
@@ -53,16 +57,23 @@ extension StateStore {
                 ])
             return
         }
-        for record in records {
-            try connection.query(
-                """
-                INSERT INTO predictions (id, model, version, entity, risk, tier, ts) VALUES (?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (id) DO NOTHING
-                """,
-                [
+        // Up to `rowsPerInsert` rows per statement: one statement step instead of one per row.
+        var rest = records[...]
+        while !rest.isEmpty {
+            let rows = rest.prefix(rowsPerInsert)
+            rest = rest.dropFirst(rows.count)
+            var parameters: [SQLValue] = []
+            parameters.reserveCapacity(rows.count * 7)
+            for record in rows {
+                parameters += [
                     .text(record.id), .text(record.model), .text(record.version), .text(record.entity),
                     .real(record.risk), .text(record.tier), .real(record.time),
-                ])
+                ]
+            }
+            let values = Array(repeating: "(?, ?, ?, ?, ?, ?, ?)", count: rows.count).joined(separator: ", ")
+            try connection.query(
+                "INSERT INTO predictions (id, model, version, entity, risk, tier, ts) VALUES \(values) "
+                    + "ON CONFLICT (id) DO NOTHING", parameters)
         }
     }
 

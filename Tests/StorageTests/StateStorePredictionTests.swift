@@ -35,6 +35,21 @@ import Testing
         #expect(performance.map(\.id) == ["target"] && performance.first?.label == 1)
     }
 
+    /// Batches larger than one INSERT statement hold every row, and an id repeated within a batch or
+    /// across batches is kept as first written.
+    @Test(arguments: Backend.allCases) func batchesSpanStatementsAndKeepTheFirstOfARepeatedID(_ backend: Backend) throws
+    {
+        let store = try backend.freshStore()
+        defer { store.close() }
+        var batch = (0..<150).map { prediction("r\($0)", entity: "e\($0 % 3)", time: Double($0), risk: 0.1) }
+        batch.append(prediction("r7", entity: "e1", time: 7, risk: 0.9))
+        try store.insertPredictions(batch)
+        try store.insertPredictions([prediction("r149", entity: "e2", time: 149, risk: 0.9)])
+        #expect(try store.predictionCount() == 150)
+        #expect(try store.labelPrediction(id: "r7", label: 1)?.risk == 0.1)
+        #expect(try store.labelPrediction(id: "r149", label: 1)?.risk == 0.1)
+    }
+
     @Test(arguments: Backend.allCases) func labelsApplyOnceAndOnlyWithinTheWindow(_ backend: Backend) throws {
         let store = try backend.freshStore()
         defer { store.close() }
