@@ -136,14 +136,27 @@ struct PredictionCounters: Sendable {
         }
     }
 
-    /// Counts a batch: one atomic add per (source, tier) present.
+    /// Counts a batch: one atomic add per (source, tier) present, with no allocation (a fixed-size tally).
     func count(_ assessments: [RiskAssessment]) {
-        let tiers = EscalationTier.allCases
-        var counts = [UInt64](repeating: 0, count: counters.count)
-        for assessment in assessments {
-            let tier = tiers.firstIndex(of: assessment.tier) ?? 0
-            counts[(assessment.source == .model ? 0 : tiers.count) + tier] += 1
+        // One slot per series: 2 sources × 3 tiers (`slot` is exhaustive over the tiers).
+        var tally: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0)
+        withUnsafeMutableBytes(of: &tally) { raw in
+            let counts = raw.bindMemory(to: UInt64.self)
+            for index in assessments.indices {
+                counts[Self.slot(assessments[index].source, assessments[index].tier)] += 1
+            }
+            for slot in counters.indices where counts[slot] > 0 { counters[slot].increment(by: counts[slot]) }
         }
-        for (slot, count) in counts.enumerated() where count > 0 { counters[slot].increment(by: count) }
+    }
+
+    /// The series of a (source, tier): sources model then fallback, each with tiers in `allCases` order.
+    private static func slot(_ source: RiskAssessment.Source, _ tier: EscalationTier) -> Int {
+        let tierIndex =
+            switch tier {
+            case .none: 0
+            case .l1: 1
+            case .l3: 2
+            }
+        return (source == .model ? 0 : 3) + tierIndex
     }
 }
