@@ -31,6 +31,7 @@ struct PredictionRequest {
     private(set) var entities: [String?] = []
     /// Last row that set each column, to reject a feature named twice in one instance.
     private var lastRow: [Int]
+    private let bodyBytes: Int
 
     var count: Int { entities.count }
 
@@ -42,6 +43,7 @@ struct PredictionRequest {
         expected = names
         expectedIndex = index
         lastRow = [Int](repeating: -1, count: names.count)
+        bodyBytes = body.count
         guard !body.isEmpty else { throw HTTPResponseError.badRequest("request body is empty; expected a JSON object") }
         let result = body.withUnsafeBufferPointer { buffer in
             Result { () throws(HTTPResponseError) in
@@ -127,16 +129,17 @@ struct PredictionRequest {
             }
             var entity: String?
             var sawFeatures = false
-            try JSONBody.object(&reader, depth: 3) { (reader, key) throws(HTTPResponseError) in
+            try JSONBody.object(&reader, depth: 3, keyedBy: Self.instanceKey) {
+                (reader, key) throws(HTTPResponseError) in
                 switch key {
-                case "features":
+                case .features:
                     guard reader.current == UInt8(ascii: "{") else {
                         throw HTTPResponseError.badRequest(
                             "instances[\(index)].features: required, an object of feature name to number or null")
                     }
                     sawFeatures = true
                     try decodeFeatures(&reader, row: index)
-                case "entity":
+                case .entity:
                     if reader.current == UInt8(ascii: "\"") {
                         entity = try JSONBody.syntax { () throws(JSONParseError) in try reader.parseString() }
                     } else if reader.current == UInt8(ascii: "n") {
@@ -144,7 +147,7 @@ struct PredictionRequest {
                     } else {
                         throw HTTPResponseError.badRequest("instances[\(index)].entity: expected a string")
                     }
-                default:
+                case .other:
                     try JSONBody.skip(&reader, depth: 3)
                 }
             }
@@ -157,15 +160,30 @@ struct PredictionRequest {
         }
     }
 
+    private enum InstanceKey { case features, entity, other }
+
+    /// An instance's key, recognised from its bytes when written plainly (no `String` per instance).
+    private static func instanceKey(_ reader: inout JSONReader) throws(HTTPResponseError) -> InstanceKey {
+        if reader.skipString(equalTo: "features") { return .features }
+        if reader.skipString(equalTo: "entity") { return .entity }
+        switch try JSONBody.syntax({ () throws(JSONParseError) in try reader.parseString() }) {
+        case "features": return .features
+        case "entity": return .entity
+        default: return .other
+        }
+    }
+
     private mutating func decodeFeatures(_ reader: inout JSONReader, row: Int) throws(HTTPResponseError) {
-        var position = 0
-        // A row usually names every expected feature: size the first row's cells at once rather than by doubling.
-        if row == 0 { cells.reserveCapacity(names.count) }
+        // Clients send the features in the model's order: the key after column c is most likely c + 1.
+        var next = 0
+        let rowStart = reader.position
+        if row == 0 { cells.reserveCapacity(expected.count) }
         try JSONBody.object(
             &reader, depth: 4,
             keyedBy: { (reader) throws(HTTPResponseError) -> Int32 in
-                defer { position += 1 }
-                return try column(&reader, expected: position, row: row)
+                let column = try column(&reader, guess: next, row: row)
+                if Int(column) < expected.count { next = Int(column) + 1 }
+                return column
             }
         ) { (reader, column) throws(HTTPResponseError) in
             let value: Double
@@ -182,37 +200,30 @@ struct PredictionRequest {
             }
             cells.append(Cell(column: column, value: value))
         }
+        if row == 0 { reserveForRows(firstRowBytes: reader.position - rowStart) }
     }
 
-    /// The request-local column of the key at the reader, resolved against the name seen at the same
-    /// position first; rejects a name repeated within one instance.
-    private mutating func column(_ reader: inout JSONReader, expected: Int, row: Int) throws(HTTPResponseError) -> Int32
-    {
+    /// Sizes the per-row storage once from the first row's share of the body, instead of by doubling.
+    private mutating func reserveForRows(firstRowBytes: Int) {
+        let estimate = min(Self.maxInstances, bodyBytes / max(firstRowBytes, 1))
+        guard estimate > 1 else { return }
+        let rows = estimate + estimate / 8 + 1
+        cells.reserveCapacity(rows * cells.count)
+        rowEnds.reserveCapacity(rows)
+        entities.reserveCapacity(rows)
+    }
+
+    /// The request-local column of the key at the reader: the expected name at `guess` when the key's
+    /// bytes are exactly that name (no `String`, no hash), else resolved by name; rejects a name repeated
+    /// within one instance.
+    private mutating func column(_ reader: inout JSONReader, guess: Int, row: Int) throws(HTTPResponseError) -> Int32 {
         let start = reader.position
-        var resolved: Int32?
-        if expected < names.count, let raw = reader.unescapedStringBytes() {
-            // One memcmp against the name's contiguous UTF-8, not a byte-by-byte walk of its UTF8View.
-            let equal =
-                names[expected].utf8.withContiguousStorageIfAvailable {
-                    $0.count == raw.count && ($0.isEmpty || memcmp($0.baseAddress!, raw.baseAddress!, raw.count) == 0)
-                } ?? raw.elementsEqual(names[expected].utf8)
-            if equal { resolved = Int32(expected) } else { reader.position = start }
+        let column: Int32
+        if guess < expected.count && reader.skipString(equalTo: expected[guess]) {
+            column = Int32(guess)
+        } else {
+            column = try self.column(named: JSONBody.syntax { () throws(JSONParseError) in try reader.parseString() })
         }
-        if resolved == nil {
-            let name = try JSONBody.syntax { () throws(JSONParseError) in try reader.parseString() }
-            if let known = expectedIndex[name] {
-                resolved = Int32(known)
-            } else if let known = extraByName[name] {
-                resolved = known
-            } else {
-                let created = Int32(names.count)
-                names.append(name)
-                extraByName[name] = created
-                lastRow.append(-1)
-                resolved = created
-            }
-        }
-        let column = resolved ?? 0
         guard lastRow[Int(column)] != row else {
             throw HTTPResponseError(
                 .badRequest, "invalid_json",
@@ -220,5 +231,15 @@ struct PredictionRequest {
         }
         lastRow[Int(column)] = row
         return column
+    }
+
+    private mutating func column(named name: String) -> Int32 {
+        if let known = expectedIndex[name] { return Int32(known) }
+        if let known = extraByName[name] { return known }
+        let created = Int32(names.count)
+        names.append(name)
+        extraByName[name] = created
+        lastRow.append(-1)
+        return created
     }
 }

@@ -14,10 +14,18 @@ extension RiskAssessment {
             writer.writeString(entity)
         }
         writer.writeRaw(",\"version\":")
-        if let version { writer.writeString(String(version)) } else { writer.writeRaw("null") }
+        Self.writeVersion(version, to: &writer)
         writer.writeRaw(",")
         writeBody(to: &writer)
         writer.writeRaw("}")
+    }
+
+    /// A model version as the API writes it, a string (`"3"`), or null.
+    static func writeVersion(_ version: Int?, to writer: inout JSONWriter) {
+        guard let version else { return writer.writeRaw("null") }
+        writer.writeRaw("\"")
+        writer.writeInteger(version)
+        writer.writeRaw("\"")
     }
 
     /// The assessment alone, as a JSON tree (without id, entity or version).
@@ -45,8 +53,11 @@ extension RiskAssessment {
             writer.writeRaw("null")
         }
         writer.writeRaw(isCalibrated ? ",\"calibrated\":true,\"tier\":" : ",\"calibrated\":false,\"tier\":")
-        writer.writeString(tier.rawValue)
-        writer.writeRaw(",\"score\":")
+        switch tier {
+        case .none: writer.writeRaw("\"none\",\"score\":")
+        case .l1: writer.writeRaw("\"L1\",\"score\":")
+        case .l3: writer.writeRaw("\"L3\",\"score\":")
+        }
         if let score { writer.writeNumber(score) } else { writer.writeRaw("null") }
         writer.writeRaw(source == .model ? ",\"source\":\"model\"" : ",\"source\":\"fallback\"")
         if let fallbackReason {

@@ -146,17 +146,19 @@ extension RiskService {
         writer.writeRaw("{\"model\":")
         writer.writeString(name)
         writer.writeRaw(",\"version\":")
-        if let version = groups.first?.model?.version {
-            writer.writeString(String(version))
-        } else {
-            writer.writeRaw("null")
-        }
+        RiskAssessment.writeVersion(groups.first?.model?.version, to: &writer)
         writer.writeRaw(",\"predictions\":[")
-        for row in 0..<body.count {
-            if row > 0 { writer.writeRaw(",") }
-            let (group, index) = placement[row]
-            groups[group].assessments[index].write(
-                to: &writer, id: ids[row], entity: body.entities[row], version: groups[group].model?.version)
+        // Answers are read in place through buffer pointers: subscripting the nested arrays would copy
+        // each group and each assessment (a dozen retains and releases per row).
+        groups.withUnsafeBufferPointer { groups in
+            for row in 0..<body.count {
+                if row > 0 { writer.writeRaw(",") }
+                let (group, index) = placement[row]
+                groups[group].assessments.withUnsafeBufferPointer { answers in
+                    answers[index].write(
+                        to: &writer, id: ids[row], entity: body.entities[row], version: groups[group].model?.version)
+                }
+            }
         }
         writer.writeRaw("]}")
         return writer.bytes
