@@ -60,24 +60,22 @@ struct PredictionRequest {
         FeatureMatrix, unknown: [[String]]
     ) {
         let width = featureNames.count
-        let target: [Int32]
-        if featureNames == expected {
-            // Columns 0..<width are the model's own; the rest are names it does not know.
-            target = (0..<names.count).map { $0 < width ? Int32($0) : -1 }
-        } else {
-            target = names.map { name in featureIndex[name].map { Int32($0) } ?? -1 }
-        }
+        // For the expected version, columns 0..<width are the model's own and the rest are names it does not
+        // know, so no per-request mapping is built.
+        let inOrder = featureNames == expected
+        let target = inOrder ? [] : names.map { name in featureIndex[name].map { Int32($0) } ?? -1 }
         var matrix = FeatureMatrix(rowCount: rows.count, columnCount: width)
         var unknown = [[String]](repeating: [], count: rows.count)
         matrix.values.withUnsafeMutableBufferPointer { values in
-            for (output, row) in rows.enumerated() {
-                let start = row == 0 ? 0 : rowEnds[row - 1]
-                for cell in cells[start..<rowEnds[row]] {
-                    let column = target[Int(cell.column)]
-                    if column >= 0 {
-                        values[output * width + Int(column)] = cell.value
-                    } else {
-                        unknown[output].append(names[Int(cell.column)])
+            cells.withUnsafeBufferPointer { cells in
+                for (output, row) in rows.enumerated() {
+                    for cell in cells[(row == 0 ? 0 : rowEnds[row - 1])..<rowEnds[row]] {
+                        let column = inOrder ? (Int(cell.column) < width ? cell.column : -1) : target[Int(cell.column)]
+                        if column >= 0 {
+                            values[output * width + Int(column)] = cell.value
+                        } else {
+                            unknown[output].append(names[Int(cell.column)])
+                        }
                     }
                 }
             }

@@ -42,15 +42,14 @@ extension RiskAssessment {
     private func writeBody(to writer: inout JSONWriter) {
         writer.writeRaw("\"risk\":")
         writer.writeNumber(risk)
-        writer.writeRaw(",\"interval\":")
         if let lower {
-            writer.writeRaw("{\"lower\":")
+            writer.writeRaw(",\"interval\":{\"lower\":")
             writer.writeNumber(lower)
             writer.writeRaw(",\"upper\":")
             writer.writeNumber(upper ?? lower)
             writer.writeRaw("}")
         } else {
-            writer.writeRaw("null")
+            writer.writeRaw(",\"interval\":null")
         }
         writer.writeRaw(isCalibrated ? ",\"calibrated\":true,\"tier\":" : ",\"calibrated\":false,\"tier\":")
         switch tier {
@@ -77,6 +76,7 @@ extension RiskAssessment {
     }
 
     private static func writeNames(_ names: [String], to writer: inout JSONWriter) {
+        guard !names.isEmpty else { return writer.writeRaw("[]") }
         writer.writeRaw("[")
         for (index, name) in names.enumerated() {
             if index > 0 { writer.writeRaw(",") }
