@@ -17,6 +17,8 @@ struct PredictionRequest {
 
     private struct Cell {
         var column: Int32
+        /// The instance the value belongs to; cells are in instance order.
+        var row: Int32
         var value: Double
     }
 
@@ -26,11 +28,14 @@ struct PredictionRequest {
     private let expectedIndex: [String: Int]
     private var extraByName: [String: Int32] = [:]
     private var cells: [Cell] = []
-    private var rowEnds: [Int] = []
     /// The instance's entity, if it named one.
     private(set) var entities: [String?] = []
-    /// Last row that set each column, to reject a feature named twice in one instance.
-    private var lastRow: [Int]
+    /// Per column, the last instance that named it, to reject a feature named twice in one instance. Kept
+    /// only from the first instance that names its features out of column order: in order, a repeat is
+    /// impossible, so the usual request allocates nothing for it.
+    private var lastRow: [Int] = []
+    /// The highest column the current instance has named so far.
+    private var rowHighest: (row: Int, column: Int32) = (-1, -1)
     private let bodyBytes: Int
 
     var count: Int { entities.count }
@@ -42,7 +47,6 @@ struct PredictionRequest {
         self.names = names
         expected = names
         expectedIndex = index
-        lastRow = [Int](repeating: -1, count: names.count)
         bodyBytes = body.count
         guard !body.isEmpty else { throw HTTPResponseError.badRequest("request body is empty; expected a JSON object") }
         let result = body.withUnsafeBufferPointer { buffer in
@@ -54,8 +58,9 @@ struct PredictionRequest {
         try result.get()
     }
 
-    /// The rows `rows` in the order of `featureNames` (NaN = missing), and per row the names the model
-    /// does not know (empty arrays cost nothing).
+    /// The rows `rows` (distinct instance indices, ascending) in the order of `featureNames` (NaN =
+    /// missing), and per row the names the model does not know; `unknown` is empty (not allocated) when no
+    /// row names one.
     func matrix(rows: [Int], names featureNames: [String], featureIndex: [String: Int]) -> (
         FeatureMatrix, unknown: [[String]]
     ) {
@@ -65,15 +70,23 @@ struct PredictionRequest {
         let inOrder = featureNames == expected
         let target = inOrder ? [] : names.map { name in featureIndex[name].map { Int32($0) } ?? -1 }
         var matrix = FeatureMatrix(rowCount: rows.count, columnCount: width)
-        var unknown = [[String]](repeating: [], count: rows.count)
+        var unknown: [[String]] = []
+        // Each instance's row in the matrix: itself when all instances are asked for.
+        var outputRow: [Int32] = []
+        if rows.count != count {
+            outputRow = Array(repeating: -1, count: count)
+            for (output, row) in rows.enumerated() { outputRow[row] = Int32(output) }
+        }
         matrix.values.withUnsafeMutableBufferPointer { values in
             cells.withUnsafeBufferPointer { cells in
-                for (output, row) in rows.enumerated() {
-                    for cell in cells[(row == 0 ? 0 : rowEnds[row - 1])..<rowEnds[row]] {
+                for cell in cells {
+                    let output = outputRow.isEmpty ? Int(cell.row) : Int(outputRow[Int(cell.row)])
+                    if output >= 0 {
                         let column = inOrder ? (Int(cell.column) < width ? cell.column : -1) : target[Int(cell.column)]
                         if column >= 0 {
                             values[output * width + Int(column)] = cell.value
                         } else {
+                            if unknown.isEmpty { unknown = [[String]](repeating: [], count: rows.count) }
                             unknown[output].append(names[Int(cell.column)])
                         }
                     }
@@ -154,7 +167,6 @@ struct PredictionRequest {
                     "instances[\(index)].features: required, an object of feature name to number or null")
             }
             entities.append(entity)
-            rowEnds.append(cells.count)
         }
     }
 
@@ -196,7 +208,7 @@ struct PredictionRequest {
                 throw HTTPResponseError.badRequest(
                     "instances[\(row)].features.\(names[Int(column)]): expected a number or null, got \(kind)")
             }
-            cells.append(Cell(column: column, value: value))
+            cells.append(Cell(column: column, row: Int32(row), value: value))
         }
         if row == 0 { reserveForRows(firstRowBytes: reader.position - rowStart) }
     }
@@ -207,7 +219,6 @@ struct PredictionRequest {
         guard estimate > 1 else { return }
         let rows = estimate + estimate / 8 + 1
         cells.reserveCapacity(rows * cells.count)
-        rowEnds.reserveCapacity(rows)
         entities.reserveCapacity(rows)
     }
 
@@ -221,6 +232,19 @@ struct PredictionRequest {
             column = Int32(guess)
         } else {
             column = try self.column(named: JSONBody.syntax { () throws(JSONParseError) in try reader.parseString() })
+        }
+        if rowHighest.row != row { rowHighest = (row, -1) }
+        if lastRow.isEmpty {
+            if column > rowHighest.column {
+                rowHighest.column = column
+                return column
+            }
+            // Out of order: from here on every column's last instance is kept, this one's from its cells.
+            lastRow = [Int](repeating: -1, count: names.count)
+            for cell in cells.reversed() {
+                guard cell.row == row else { break }
+                lastRow[Int(cell.column)] = row
+            }
         }
         guard lastRow[Int(column)] != row else {
             throw HTTPResponseError(
@@ -237,7 +261,7 @@ struct PredictionRequest {
         let created = Int32(names.count)
         names.append(name)
         extraByName[name] = created
-        lastRow.append(-1)
+        if !lastRow.isEmpty { lastRow.append(-1) }
         return created
     }
 }
