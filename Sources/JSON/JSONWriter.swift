@@ -68,6 +68,17 @@ public struct JSONWriter {
         }
     }
 
+    /// Appends again bytes already written at `range` (e.g. the same number twice), without producing them
+    /// again. They go through a stack copy: appending a slice of `bytes` to itself would copy the buffer.
+    public mutating func writeAgain(_ range: Range<Int>) {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: range.count) { copy in
+            _ = bytes.withUnsafeBufferPointer {
+                copy.initialize(fromContentsOf: UnsafeBufferPointer(rebasing: $0[range]))
+            }
+            bytes.append(contentsOf: copy)
+        }
+    }
+
     /// Appends literal JSON text (punctuation and keys that need no escaping), for hand-built documents.
     public mutating func writeRaw(_ text: StaticString) {
         bytes.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))

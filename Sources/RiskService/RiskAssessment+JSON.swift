@@ -41,7 +41,9 @@ extension RiskAssessment {
     /// `"risk":…` through the flags object, without the enclosing braces.
     private func writeBody(to writer: inout JSONWriter) {
         writer.writeRaw("\"risk\":")
+        let riskText = writer.bytes.count
         writer.writeNumber(risk)
+        let riskDigits = riskText..<writer.bytes.count
         if let lower {
             writer.writeRaw(",\"interval\":{\"lower\":")
             writer.writeNumber(lower)
@@ -57,7 +59,16 @@ extension RiskAssessment {
         case .l1: writer.writeRaw("\"L1\",\"score\":")
         case .l3: writer.writeRaw("\"L3\",\"score\":")
         }
-        if let score { writer.writeNumber(score) } else { writer.writeRaw("null") }
+        if let score {
+            // Uncalibrated, the score is the risk: its digits are copied rather than formatted twice.
+            if score.bitPattern == risk.bitPattern {
+                writer.writeAgain(riskDigits)
+            } else {
+                writer.writeNumber(score)
+            }
+        } else {
+            writer.writeRaw("null")
+        }
         writer.writeRaw(source == .model ? ",\"source\":\"model\"" : ",\"source\":\"fallback\"")
         if let fallbackReason {
             writer.writeRaw(",\"fallback_reason\":")

@@ -42,6 +42,16 @@ import Testing
         }
     }
 
+    @Test func writesEarlierBytesAgain() {
+        var writer = JSONWriter(reservingCapacity: 4)
+        writer.writeRaw("[")
+        writer.writeNumber(0.1234567890123)
+        writer.writeRaw(",")
+        writer.writeAgain(1..<writer.bytes.count - 1)
+        writer.writeRaw("]")
+        #expect(String(decoding: writer.bytes, as: UTF8.self) == "[0.1234567890123,0.1234567890123]")
+    }
+
     @Test func escapesStrings() {
         #expect(JSONValue.string("a\"b\\c\n\u{1}é").jsonText == #""a\"b\\c\n\u0001é""#)
         // Plain runs between escapes are copied whole; every control character has its escape.
