@@ -58,8 +58,10 @@ public struct JSONReader {
         JSONParseError(message: message, offset: position)
     }
 
+    @inlinable
     public var current: UInt8? { position < bytes.count ? bytes[position] : nil }
 
+    @inlinable
     public mutating func skipWhitespace() {
         while position < bytes.count {
             switch bytes[position] {
@@ -83,6 +85,7 @@ public struct JSONReader {
         }
     }
 
+    @inlinable
     public mutating func expectLiteral(_ literal: StaticString) throws(JSONParseError) {
         let length = literal.utf8CodeUnitCount
         guard position + length <= bytes.count else { throw error("invalid literal") }
@@ -249,41 +252,114 @@ public struct JSONReader {
         return value
     }
 
+    /// The usual number, a short decimal (`-?digits(.digits)?`, at most 15 digits), is read here, inline in
+    /// the caller's loop: the digits as an exact integer divided by an exact power of ten is one correctly
+    /// rounded division, bit for bit what the general conversion gives. Anything else (an exponent, more
+    /// digits, a syntax error) takes `parseNumberInFull`.
+    @inlinable
     public mutating func parseNumber() throws(JSONParseError) -> Double {
+        let end = bytes.count
+        var index = position
+        let negative = index < end && bytes[index] == UInt8(ascii: "-")
+        if negative { index += 1 }
+        let integerStart = index
+        var mantissa: Int64 = 0
+        while index < end, bytes[index] &- 48 < 10 {
+            mantissa = mantissa &* 10 &+ Int64(bytes[index] &- 48)
+            index += 1
+        }
+        var digits = index - integerStart
+        // No digits, or a leading zero: the full reader reports the error.
+        guard digits == 1 || (digits > 1 && bytes[integerStart] != UInt8(ascii: "0")) else {
+            return try parseNumberInFull()
+        }
+        var fraction = 0
+        if index < end && bytes[index] == UInt8(ascii: ".") {
+            index += 1
+            let fractionStart = index
+            while index < end, bytes[index] &- 48 < 10 {
+                mantissa = mantissa &* 10 &+ Int64(bytes[index] &- 48)
+                index += 1
+            }
+            fraction = index - fractionStart
+            guard fraction > 0 else { return try parseNumberInFull() }
+            digits += fraction
+        }
+        guard digits <= 15, index == end || bytes[index] | 0x20 != UInt8(ascii: "e") else {
+            return try parseNumberInFull()
+        }
+        position = index
+        let magnitude = fraction == 0 ? Double(mantissa) : Double(mantissa) / Self.powersOfTen[fraction]
+        return negative ? -magnitude : magnitude
+    }
+
+    /// One pass over any number's bytes: it is validated and its digits accumulated together, so a short
+    /// number with an exponent (up to 15 significant digits, a decimal exponent within ±22) is still one
+    /// correctly rounded multiplication or division of exact operands (Clinger's fast path); longer numbers
+    /// take the general conversion.
+    @usableFromInline @inline(never)
+    mutating func parseNumberInFull() throws(JSONParseError) -> Double {
         let start = position
-        var integerOnly = true
-        if current == UInt8(ascii: "-") { position += 1 }
-        guard let first = current, isDigit(first) else { throw error("invalid number") }
-        if first == UInt8(ascii: "0") {
-            position += 1
-            if let next = current, isDigit(next) { throw error("leading zeros are not allowed in numbers") }
+        let end = bytes.count
+        var index = position
+        var negative = false
+        if index < end && bytes[index] == UInt8(ascii: "-") {
+            negative = true
+            index += 1
+        }
+        guard index < end, isDigit(bytes[index]) else { throw fail("invalid number", at: index) }
+        var mantissa: UInt64 = 0
+        var digits = 0
+        if bytes[index] == UInt8(ascii: "0") {
+            index += 1
+            if index < end, isDigit(bytes[index]) {
+                throw fail("leading zeros are not allowed in numbers", at: index)
+            }
         } else {
-            skipDigits()
+            while index < end, isDigit(bytes[index]) {
+                mantissa = mantissa &* 10 &+ UInt64(bytes[index] &- 48)
+                digits += 1
+                index += 1
+            }
         }
-        if current == UInt8(ascii: ".") {
-            integerOnly = false
-            position += 1
-            guard let digit = current, isDigit(digit) else { throw error("expected digits after '.'") }
-            skipDigits()
+        var exponent = 0
+        if index < end && bytes[index] == UInt8(ascii: ".") {
+            index += 1
+            guard index < end, isDigit(bytes[index]) else { throw fail("expected digits after '.'", at: index) }
+            let fractionStart = index
+            while index < end, isDigit(bytes[index]) {
+                mantissa = mantissa &* 10 &+ UInt64(bytes[index] &- 48)
+                index += 1
+            }
+            digits += index - fractionStart
+            exponent = fractionStart - index
         }
-        if current == UInt8(ascii: "e") || current == UInt8(ascii: "E") {
-            integerOnly = false
-            position += 1
-            if current == UInt8(ascii: "+") || current == UInt8(ascii: "-") { position += 1 }
-            guard let digit = current, isDigit(digit) else { throw error("expected digits in the exponent") }
-            skipDigits()
+        if index < end && (bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E")) {
+            index += 1
+            var negativeExponent = false
+            if index < end && (bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-")) {
+                negativeExponent = bytes[index] == UInt8(ascii: "-")
+                index += 1
+            }
+            guard index < end, isDigit(bytes[index]) else { throw fail("expected digits in the exponent", at: index) }
+            var written = 0
+            while index < end, isDigit(bytes[index]) {
+                // Past 9,999 the fast path is out of reach anyway; stop growing so it cannot overflow.
+                if written < 10_000 { written = written * 10 + Int(bytes[index] &- 48) }
+                index += 1
+            }
+            exponent += negativeExponent ? -written : written
+        }
+        position = index
+        // Leading zeros of a fraction count as digits here, so `digits <= 15` keeps the mantissa below 10^15,
+        // exact in a Double, and 10^22 is the largest exact power of ten.
+        if digits <= 15, exponent >= -22, exponent <= 22 {
+            let magnitude =
+                exponent < 0
+                ? Double(mantissa) / Self.powersOfTen[-exponent] : Double(mantissa) * Self.powersOfTen[exponent]
+            return negative ? -magnitude : magnitude
         }
         let text = UnsafeBufferPointer(rebasing: bytes[start..<position])
-        // Up to 15 digits an integer is exact in a Double, so skip the general conversion.
-        if integerOnly, text.count <= 15 {
-            var value: Int64 = 0
-            var negative = false
-            for byte in text {
-                if byte == UInt8(ascii: "-") { negative = true } else { value = value * 10 + Int64(byte - 48) }
-            }
-            return negative ? -Double(value) : Double(value)
-        }
-        if let value = Self.shortDecimal(text) { return value }
         guard let value = Double(String(decoding: text, as: UTF8.self)) else {
             throw JSONParseError(message: "invalid number", offset: start)
         }
@@ -291,38 +367,17 @@ public struct JSONReader {
         return value
     }
 
-    /// Clinger's fast path for `-?digits.digits` with at most 15 significant digits: the digits as an
-    /// exact integer divided by an exact power of ten is one correctly rounded IEEE division, so the
-    /// result equals the general conversion's, without it.
-    static func shortDecimal(_ text: UnsafeBufferPointer<UInt8>) -> Double? {
-        guard text.count <= 17 else { return nil }
-        var mantissa: Int64 = 0
-        var digits = 0
-        var fraction = -1
-        var negative = false
-        for byte in text {
-            switch byte {
-            case UInt8(ascii: "-"): negative = true
-            case UInt8(ascii: "."): fraction = 0
-            case UInt8(ascii: "0")...UInt8(ascii: "9"):
-                mantissa = mantissa * 10 + Int64(byte - 48)
-                digits += 1
-                if fraction >= 0 { fraction += 1 }
-            default: return nil
-            }
-        }
-        guard digits <= 15, fraction >= 0 else { return nil }
-        let value = Double(mantissa) / powersOfTen[fraction]
-        return negative ? -value : value
+    /// A syntax error at `offset`, leaving the reader there (where the byte-by-byte scan would have stopped).
+    private mutating func fail(_ message: String, at offset: Int) -> JSONParseError {
+        position = offset
+        return error(message)
     }
 
-    private static let powersOfTen: [Double] = [
-        1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+    @usableFromInline
+    static let powersOfTen: [Double] = [
+        1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19,
+        1e20, 1e21, 1e22,
     ]
-
-    mutating func skipDigits() {
-        while let byte = current, isDigit(byte) { position += 1 }
-    }
 
     func isDigit(_ byte: UInt8) -> Bool { byte >= 48 && byte <= 57 }
 
@@ -332,21 +387,51 @@ public struct JSONReader {
 }
 
 extension JSONReader {
-    /// The raw bytes of the string at `position` when it has no escapes (advancing past it), else nil
-    /// without moving, so a caller can compare keys against known names before allocating a `String`.
-    public mutating func unescapedStringBytes() -> UnsafeBufferPointer<UInt8>? {
-        var end = position + 1
-        while end < bytes.count {
-            let byte = bytes[end]
-            if byte == UInt8(ascii: "\\") { return nil }
-            if byte < 0x20 { return nil }
-            if byte == UInt8(ascii: "\"") {
-                let slice = UnsafeBufferPointer(rebasing: bytes[(position + 1)..<end])
-                position = end + 1
-                return slice
-            }
-            end += 1
-        }
-        return nil
+    /// Steps past the string at `position` (its opening quote) when it is exactly `name`, comparing bytes
+    /// without building a `String`, and returns true; otherwise returns false without moving. A name with a
+    /// character JSON must escape never matches, so such keys are read by `parseString` like any other.
+    @inlinable @inline(__always)
+    public mutating func skipString(equalTo name: String) -> Bool {
+        let start = position + 1
+        let bytes = self.bytes
+        // The key's length when it matches, else -1.
+        let length =
+            name.utf8.withContiguousStorageIfAvailable { expected -> Int in
+                let count = expected.count
+                guard start + count < bytes.count, bytes[start + count] == UInt8(ascii: "\"") else { return -1 }
+                guard count > 0 else { return 0 }
+                let wanted = UnsafeRawPointer(expected.baseAddress!)
+                let actual = UnsafeRawPointer(bytes.baseAddress! + start)
+                var offset = 0
+                var needsEscape: UInt64 = 0
+                while offset + 8 <= count {
+                    let word = wanted.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+                    guard word == actual.loadUnaligned(fromByteOffset: offset, as: UInt64.self) else { return -1 }
+                    needsEscape |= Self.escapedBytes(in: word)
+                    offset += 8
+                }
+                while offset < count {
+                    let byte = expected[offset]
+                    guard byte == bytes[start + offset], byte >= 0x20, byte != UInt8(ascii: "\""),
+                        byte != UInt8(ascii: "\\")
+                    else { return -1 }
+                    offset += 1
+                }
+                return needsEscape == 0 ? count : -1
+            } ?? -1
+        guard length >= 0 else { return false }
+        position = start + length + 1
+        return true
+    }
+
+    /// Nonzero when any of the eight bytes is a control character, '"' or '\\' (the bytes a JSON string
+    /// cannot hold unescaped), by the usual word-at-a-time byte tests.
+    @inlinable
+    static func escapedBytes(in word: UInt64) -> UInt64 {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highBits: UInt64 = 0x8080_8080_8080_8080
+        func zeroBytes(_ value: UInt64) -> UInt64 { (value &- ones) & ~value & highBits }
+        let control = (word &- ones &* 0x20) & ~word & highBits
+        return control | zeroBytes(word ^ (ones &* 0x22)) | zeroBytes(word ^ (ones &* 0x5C))
     }
 }

@@ -42,7 +42,7 @@ public struct JSONWriter {
             return
         }
         if number == number.rounded(), abs(number) < 1e15 {
-            appendASCII(String(Int64(number)))
+            writeInteger(Int(number))
         } else {
             // The shortest digits that round-trip (what `description` gives), written straight into the
             // buffer: a 17-digit risk would otherwise allocate a String per number.
@@ -50,6 +50,32 @@ public struct JSONWriter {
             swap(&sink.bytes, &bytes)
             number.write(to: &sink)
             swap(&sink.bytes, &bytes)
+        }
+    }
+
+    /// Appends an integer's decimal digits (what `String(value)` gives), without building a `String`.
+    public mutating func writeInteger(_ value: Int) {
+        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        var remaining = value.magnitude
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+            var start = digits.count
+            repeat {
+                start -= 1
+                digits[start] = UInt8(ascii: "0") + UInt8(remaining % 10)
+                remaining /= 10
+            } while remaining > 0
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: digits[start...]))
+        }
+    }
+
+    /// Appends again bytes already written at `range` (e.g. the same number twice), without producing them
+    /// again. They go through a stack copy: appending a slice of `bytes` to itself would copy the buffer.
+    public mutating func writeAgain(_ range: Range<Int>) {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: range.count) { copy in
+            _ = bytes.withUnsafeBufferPointer {
+                copy.initialize(fromContentsOf: UnsafeBufferPointer(rebasing: $0[range]))
+            }
+            bytes.append(contentsOf: copy)
         }
     }
 
@@ -66,20 +92,38 @@ public struct JSONWriter {
     }
 
     /// Appends the escaped body of a JSON string (without quotes); shared with writers that build JSON by hand.
+    /// Runs of bytes that need no escaping (usually the whole string) are copied at once.
     public static func appendEscaped(_ string: String, to output: inout [UInt8]) {
-        for byte in string.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): output.append(contentsOf: [0x5C, 0x22])
-            case UInt8(ascii: "\\"): output.append(contentsOf: [0x5C, 0x5C])
-            case 0x0A: output.append(contentsOf: [0x5C, UInt8(ascii: "n")])
-            case 0x0D: output.append(contentsOf: [0x5C, UInt8(ascii: "r")])
-            case 0x09: output.append(contentsOf: [0x5C, UInt8(ascii: "t")])
-            case 0..<0x20:
-                output.append(contentsOf: [
-                    0x5C, UInt8(ascii: "u"), 0x30, 0x30, hexDigit(byte >> 4), hexDigit(byte & 0xF),
-                ])
-            default: output.append(byte)
+        let copied: Void? = string.utf8.withContiguousStorageIfAvailable { utf8 in
+            var run = 0
+            for index in utf8.indices where needsEscape(utf8[index]) {
+                output.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[run..<index]))
+                appendEscape(of: utf8[index], to: &output)
+                run = index + 1
             }
+            output.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[run...]))
+        }
+        guard copied == nil else { return }
+        for byte in string.utf8 {
+            if needsEscape(byte) { appendEscape(of: byte, to: &output) } else { output.append(byte) }
+        }
+    }
+
+    private static func needsEscape(_ byte: UInt8) -> Bool {
+        byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\")
+    }
+
+    private static func appendEscape(of byte: UInt8, to output: inout [UInt8]) {
+        switch byte {
+        case UInt8(ascii: "\""): output.append(contentsOf: [0x5C, 0x22])
+        case UInt8(ascii: "\\"): output.append(contentsOf: [0x5C, 0x5C])
+        case 0x0A: output.append(contentsOf: [0x5C, UInt8(ascii: "n")])
+        case 0x0D: output.append(contentsOf: [0x5C, UInt8(ascii: "r")])
+        case 0x09: output.append(contentsOf: [0x5C, UInt8(ascii: "t")])
+        default:
+            output.append(contentsOf: [
+                0x5C, UInt8(ascii: "u"), 0x30, 0x30, hexDigit(byte >> 4), hexDigit(byte & 0xF),
+            ])
         }
     }
 

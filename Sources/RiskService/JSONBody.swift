@@ -6,6 +6,7 @@ import JSON
 /// 400 `invalid_json` every JSON route answers; decoders add their own schema errors.
 enum JSONBody {
     /// Reads `{ "key": value, ... }`, handing each key (as a String) and the reader positioned at its value.
+    @inline(__always)
     static func object(
         _ reader: inout JSONReader, depth: Int,
         _ body: (inout JSONReader, String) throws(HTTPResponseError) -> Void
@@ -17,6 +18,7 @@ enum JSONBody {
             }, body)
     }
 
+    @inline(__always)
     static func object<Key>(
         _ reader: inout JSONReader, depth: Int, keyedBy readKey: (inout JSONReader) throws(HTTPResponseError) -> Key,
         _ body: (inout JSONReader, Key) throws(HTTPResponseError) -> Void
@@ -42,6 +44,7 @@ enum JSONBody {
         }
     }
 
+    @inline(__always)
     static func array(
         _ reader: inout JSONReader, depth: Int, _ element: (inout JSONReader) throws(HTTPResponseError) -> Void
     ) throws(HTTPResponseError) {
@@ -57,6 +60,7 @@ enum JSONBody {
     }
 
     /// Steps over the opening bracket (within the depth limit); true when the container is empty.
+    @inline(__always)
     private static func enter(_ reader: inout JSONReader, depth: Int, closing: UInt8) throws(HTTPResponseError) -> Bool
     {
         try syntax { () throws(JSONParseError) -> Bool in
@@ -70,6 +74,7 @@ enum JSONBody {
     }
 
     /// Steps over the ',' between members or the closing bracket; true when the container ended.
+    @inline(__always)
     private static func next(_ reader: inout JSONReader, closing: UInt8, in container: String) throws(HTTPResponseError)
         -> Bool
     {
@@ -94,6 +99,7 @@ enum JSONBody {
     }
 
     /// Runs a reader step, turning a syntax error into the 400 `invalid_json` every JSON route answers.
+    @inline(__always)
     static func syntax<T>(_ step: () throws(JSONParseError) -> T) throws(HTTPResponseError) -> T {
         do {
             return try step()

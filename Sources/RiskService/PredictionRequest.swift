@@ -17,6 +17,8 @@ struct PredictionRequest {
 
     private struct Cell {
         var column: Int32
+        /// The instance the value belongs to; cells are in instance order.
+        var row: Int32
         var value: Double
     }
 
@@ -26,11 +28,15 @@ struct PredictionRequest {
     private let expectedIndex: [String: Int]
     private var extraByName: [String: Int32] = [:]
     private var cells: [Cell] = []
-    private var rowEnds: [Int] = []
     /// The instance's entity, if it named one.
     private(set) var entities: [String?] = []
-    /// Last row that set each column, to reject a feature named twice in one instance.
-    private var lastRow: [Int]
+    /// Per column, the last instance that named it, to reject a feature named twice in one instance. Kept
+    /// only from the first instance that names its features out of column order: in order, a repeat is
+    /// impossible, so the usual request allocates nothing for it.
+    private var lastRow: [Int] = []
+    /// The highest column the current instance has named so far.
+    private var rowHighest: (row: Int, column: Int32) = (-1, -1)
+    private let bodyBytes: Int
 
     var count: Int { entities.count }
 
@@ -41,7 +47,7 @@ struct PredictionRequest {
         self.names = names
         expected = names
         expectedIndex = index
-        lastRow = [Int](repeating: -1, count: names.count)
+        bodyBytes = body.count
         guard !body.isEmpty else { throw HTTPResponseError.badRequest("request body is empty; expected a JSON object") }
         let result = body.withUnsafeBufferPointer { buffer in
             Result { () throws(HTTPResponseError) in
@@ -52,30 +58,37 @@ struct PredictionRequest {
         try result.get()
     }
 
-    /// The rows `rows` in the order of `featureNames` (NaN = missing), and per row the names the model
-    /// does not know (empty arrays cost nothing).
+    /// The rows `rows` (distinct instance indices, ascending) in the order of `featureNames` (NaN =
+    /// missing), and per row the names the model does not know; `unknown` is empty (not allocated) when no
+    /// row names one.
     func matrix(rows: [Int], names featureNames: [String], featureIndex: [String: Int]) -> (
         FeatureMatrix, unknown: [[String]]
     ) {
         let width = featureNames.count
-        let target: [Int32]
-        if featureNames == expected {
-            // Columns 0..<width are the model's own; the rest are names it does not know.
-            target = (0..<names.count).map { $0 < width ? Int32($0) : -1 }
-        } else {
-            target = names.map { name in featureIndex[name].map { Int32($0) } ?? -1 }
-        }
+        // For the expected version, columns 0..<width are the model's own and the rest are names it does not
+        // know, so no per-request mapping is built.
+        let inOrder = featureNames == expected
+        let target = inOrder ? [] : names.map { name in featureIndex[name].map { Int32($0) } ?? -1 }
         var matrix = FeatureMatrix(rowCount: rows.count, columnCount: width)
-        var unknown = [[String]](repeating: [], count: rows.count)
+        var unknown: [[String]] = []
+        // Each instance's row in the matrix: itself when all instances are asked for.
+        var outputRow: [Int32] = []
+        if rows.count != count {
+            outputRow = Array(repeating: -1, count: count)
+            for (output, row) in rows.enumerated() { outputRow[row] = Int32(output) }
+        }
         matrix.values.withUnsafeMutableBufferPointer { values in
-            for (output, row) in rows.enumerated() {
-                let start = row == 0 ? 0 : rowEnds[row - 1]
-                for cell in cells[start..<rowEnds[row]] {
-                    let column = target[Int(cell.column)]
-                    if column >= 0 {
-                        values[output * width + Int(column)] = cell.value
-                    } else {
-                        unknown[output].append(names[Int(cell.column)])
+            cells.withUnsafeBufferPointer { cells in
+                for cell in cells {
+                    let output = outputRow.isEmpty ? Int(cell.row) : Int(outputRow[Int(cell.row)])
+                    if output >= 0 {
+                        let column = inOrder ? (Int(cell.column) < width ? cell.column : -1) : target[Int(cell.column)]
+                        if column >= 0 {
+                            values[output * width + Int(column)] = cell.value
+                        } else {
+                            if unknown.isEmpty { unknown = [[String]](repeating: [], count: rows.count) }
+                            unknown[output].append(names[Int(cell.column)])
+                        }
                     }
                 }
             }
@@ -127,16 +140,17 @@ struct PredictionRequest {
             }
             var entity: String?
             var sawFeatures = false
-            try JSONBody.object(&reader, depth: 3) { (reader, key) throws(HTTPResponseError) in
+            try JSONBody.object(&reader, depth: 3, keyedBy: Self.instanceKey) {
+                (reader, key) throws(HTTPResponseError) in
                 switch key {
-                case "features":
+                case .features:
                     guard reader.current == UInt8(ascii: "{") else {
                         throw HTTPResponseError.badRequest(
                             "instances[\(index)].features: required, an object of feature name to number or null")
                     }
                     sawFeatures = true
                     try decodeFeatures(&reader, row: index)
-                case "entity":
+                case .entity:
                     if reader.current == UInt8(ascii: "\"") {
                         entity = try JSONBody.syntax { () throws(JSONParseError) in try reader.parseString() }
                     } else if reader.current == UInt8(ascii: "n") {
@@ -144,7 +158,7 @@ struct PredictionRequest {
                     } else {
                         throw HTTPResponseError.badRequest("instances[\(index)].entity: expected a string")
                     }
-                default:
+                case .other:
                     try JSONBody.skip(&reader, depth: 3)
                 }
             }
@@ -153,19 +167,33 @@ struct PredictionRequest {
                     "instances[\(index)].features: required, an object of feature name to number or null")
             }
             entities.append(entity)
-            rowEnds.append(cells.count)
+        }
+    }
+
+    private enum InstanceKey { case features, entity, other }
+
+    /// An instance's key, recognised from its bytes when written plainly (no `String` per instance).
+    private static func instanceKey(_ reader: inout JSONReader) throws(HTTPResponseError) -> InstanceKey {
+        if reader.skipString(equalTo: "features") { return .features }
+        if reader.skipString(equalTo: "entity") { return .entity }
+        switch try JSONBody.syntax({ () throws(JSONParseError) in try reader.parseString() }) {
+        case "features": return .features
+        case "entity": return .entity
+        default: return .other
         }
     }
 
     private mutating func decodeFeatures(_ reader: inout JSONReader, row: Int) throws(HTTPResponseError) {
-        var position = 0
-        // A row usually names every expected feature: size the first row's cells at once rather than by doubling.
-        if row == 0 { cells.reserveCapacity(names.count) }
+        // Clients send the features in the model's order: the key after column c is most likely c + 1.
+        var next = 0
+        let rowStart = reader.position
+        if row == 0 { cells.reserveCapacity(expected.count) }
         try JSONBody.object(
             &reader, depth: 4,
             keyedBy: { (reader) throws(HTTPResponseError) -> Int32 in
-                defer { position += 1 }
-                return try column(&reader, expected: position, row: row)
+                let column = try column(&reader, guess: next, row: row)
+                if Int(column) < expected.count { next = Int(column) + 1 }
+                return column
             }
         ) { (reader, column) throws(HTTPResponseError) in
             let value: Double
@@ -180,39 +208,44 @@ struct PredictionRequest {
                 throw HTTPResponseError.badRequest(
                     "instances[\(row)].features.\(names[Int(column)]): expected a number or null, got \(kind)")
             }
-            cells.append(Cell(column: column, value: value))
+            cells.append(Cell(column: column, row: Int32(row), value: value))
         }
+        if row == 0 { reserveForRows(firstRowBytes: reader.position - rowStart) }
     }
 
-    /// The request-local column of the key at the reader, resolved against the name seen at the same
-    /// position first; rejects a name repeated within one instance.
-    private mutating func column(_ reader: inout JSONReader, expected: Int, row: Int) throws(HTTPResponseError) -> Int32
-    {
+    /// Sizes the per-row storage once from the first row's share of the body, instead of by doubling.
+    private mutating func reserveForRows(firstRowBytes: Int) {
+        let estimate = min(Self.maxInstances, bodyBytes / max(firstRowBytes, 1))
+        guard estimate > 1 else { return }
+        let rows = estimate + estimate / 8 + 1
+        cells.reserveCapacity(rows * cells.count)
+        entities.reserveCapacity(rows)
+    }
+
+    /// The request-local column of the key at the reader: the expected name at `guess` when the key's
+    /// bytes are exactly that name (no `String`, no hash), else resolved by name; rejects a name repeated
+    /// within one instance.
+    private mutating func column(_ reader: inout JSONReader, guess: Int, row: Int) throws(HTTPResponseError) -> Int32 {
         let start = reader.position
-        var resolved: Int32?
-        if expected < names.count, let raw = reader.unescapedStringBytes() {
-            // One memcmp against the name's contiguous UTF-8, not a byte-by-byte walk of its UTF8View.
-            let equal =
-                names[expected].utf8.withContiguousStorageIfAvailable {
-                    $0.count == raw.count && ($0.isEmpty || memcmp($0.baseAddress!, raw.baseAddress!, raw.count) == 0)
-                } ?? raw.elementsEqual(names[expected].utf8)
-            if equal { resolved = Int32(expected) } else { reader.position = start }
+        let column: Int32
+        if guess < expected.count && reader.skipString(equalTo: expected[guess]) {
+            column = Int32(guess)
+        } else {
+            column = try self.column(named: JSONBody.syntax { () throws(JSONParseError) in try reader.parseString() })
         }
-        if resolved == nil {
-            let name = try JSONBody.syntax { () throws(JSONParseError) in try reader.parseString() }
-            if let known = expectedIndex[name] {
-                resolved = Int32(known)
-            } else if let known = extraByName[name] {
-                resolved = known
-            } else {
-                let created = Int32(names.count)
-                names.append(name)
-                extraByName[name] = created
-                lastRow.append(-1)
-                resolved = created
+        if rowHighest.row != row { rowHighest = (row, -1) }
+        if lastRow.isEmpty {
+            if column > rowHighest.column {
+                rowHighest.column = column
+                return column
+            }
+            // Out of order: from here on every column's last instance is kept, this one's from its cells.
+            lastRow = [Int](repeating: -1, count: names.count)
+            for cell in cells.reversed() {
+                guard cell.row == row else { break }
+                lastRow[Int(cell.column)] = row
             }
         }
-        let column = resolved ?? 0
         guard lastRow[Int(column)] != row else {
             throw HTTPResponseError(
                 .badRequest, "invalid_json",
@@ -220,5 +253,15 @@ struct PredictionRequest {
         }
         lastRow[Int(column)] = row
         return column
+    }
+
+    private mutating func column(named name: String) -> Int32 {
+        if let known = expectedIndex[name] { return Int32(known) }
+        if let known = extraByName[name] { return known }
+        let created = Int32(names.count)
+        names.append(name)
+        extraByName[name] = created
+        if !lastRow.isEmpty { lastRow.append(-1) }
+        return created
     }
 }

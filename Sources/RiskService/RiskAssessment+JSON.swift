@@ -14,10 +14,18 @@ extension RiskAssessment {
             writer.writeString(entity)
         }
         writer.writeRaw(",\"version\":")
-        if let version { writer.writeString(String(version)) } else { writer.writeRaw("null") }
+        Self.writeVersion(version, to: &writer)
         writer.writeRaw(",")
         writeBody(to: &writer)
         writer.writeRaw("}")
+    }
+
+    /// A model version as the API writes it, a string (`"3"`), or null.
+    static func writeVersion(_ version: Int?, to writer: inout JSONWriter) {
+        guard let version else { return writer.writeRaw("null") }
+        writer.writeRaw("\"")
+        writer.writeInteger(version)
+        writer.writeRaw("\"")
     }
 
     /// The assessment alone, as a JSON tree (without id, entity or version).
@@ -33,21 +41,34 @@ extension RiskAssessment {
     /// `"risk":…` through the flags object, without the enclosing braces.
     private func writeBody(to writer: inout JSONWriter) {
         writer.writeRaw("\"risk\":")
+        let riskText = writer.bytes.count
         writer.writeNumber(risk)
-        writer.writeRaw(",\"interval\":")
+        let riskDigits = riskText..<writer.bytes.count
         if let lower {
-            writer.writeRaw("{\"lower\":")
+            writer.writeRaw(",\"interval\":{\"lower\":")
             writer.writeNumber(lower)
             writer.writeRaw(",\"upper\":")
             writer.writeNumber(upper ?? lower)
             writer.writeRaw("}")
         } else {
-            writer.writeRaw("null")
+            writer.writeRaw(",\"interval\":null")
         }
         writer.writeRaw(isCalibrated ? ",\"calibrated\":true,\"tier\":" : ",\"calibrated\":false,\"tier\":")
-        writer.writeString(tier.rawValue)
-        writer.writeRaw(",\"score\":")
-        if let score { writer.writeNumber(score) } else { writer.writeRaw("null") }
+        switch tier {
+        case .none: writer.writeRaw("\"none\",\"score\":")
+        case .l1: writer.writeRaw("\"L1\",\"score\":")
+        case .l3: writer.writeRaw("\"L3\",\"score\":")
+        }
+        if let score {
+            // Uncalibrated, the score is the risk: its digits are copied rather than formatted twice.
+            if score.bitPattern == risk.bitPattern {
+                writer.writeAgain(riskDigits)
+            } else {
+                writer.writeNumber(score)
+            }
+        } else {
+            writer.writeRaw("null")
+        }
         writer.writeRaw(source == .model ? ",\"source\":\"model\"" : ",\"source\":\"fallback\"")
         if let fallbackReason {
             writer.writeRaw(",\"fallback_reason\":")
@@ -66,6 +87,7 @@ extension RiskAssessment {
     }
 
     private static func writeNames(_ names: [String], to writer: inout JSONWriter) {
+        guard !names.isEmpty else { return writer.writeRaw("[]") }
         writer.writeRaw("[")
         for (index, name) in names.enumerated() {
             if index > 0 { writer.writeRaw(",") }

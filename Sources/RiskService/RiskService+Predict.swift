@@ -127,7 +127,7 @@ extension RiskService {
             guard var answer = scorer.fallback(manifest, names: names, values: values, reason: reason) else {
                 throw unavailable
             }
-            answer.unknownFeatures = unknown[index]
+            if !unknown.isEmpty { answer.unknownFeatures = unknown[index] }
             assessments.append(answer)
         }
         return ScoredGroup(model: nil, rows: rows, names: names, matrix: matrix, assessments: assessments)
@@ -138,25 +138,31 @@ extension RiskService {
     private func encode(_ groups: [ScoredGroup], of body: PredictionRequest, model name: String, ids: [String])
         -> [UInt8]
     {
-        var placement = [(group: Int, index: Int)](repeating: (0, 0), count: body.count)
-        for (group, scored) in groups.enumerated() {
-            for (index, row) in scored.rows.enumerated() { placement[row] = (group, index) }
+        // Where each instance's answer is; with one group (no canary split) instance i is its answer i.
+        var placement: [(group: Int, index: Int)] = []
+        if groups.count > 1 {
+            placement = Array(repeating: (0, 0), count: body.count)
+            for (group, scored) in groups.enumerated() {
+                for (index, row) in scored.rows.enumerated() { placement[row] = (group, index) }
+            }
         }
         var writer = JSONWriter(reservingCapacity: 128 + body.count * 384)
         writer.writeRaw("{\"model\":")
         writer.writeString(name)
         writer.writeRaw(",\"version\":")
-        if let version = groups.first?.model?.version {
-            writer.writeString(String(version))
-        } else {
-            writer.writeRaw("null")
-        }
+        RiskAssessment.writeVersion(groups.first?.model?.version, to: &writer)
         writer.writeRaw(",\"predictions\":[")
-        for row in 0..<body.count {
-            if row > 0 { writer.writeRaw(",") }
-            let (group, index) = placement[row]
-            groups[group].assessments[index].write(
-                to: &writer, id: ids[row], entity: body.entities[row], version: groups[group].model?.version)
+        // Answers are read in place through buffer pointers: subscripting the nested arrays would copy
+        // each group and each assessment (a dozen retains and releases per row).
+        groups.withUnsafeBufferPointer { groups in
+            for row in 0..<body.count {
+                if row > 0 { writer.writeRaw(",") }
+                let (group, index) = placement.isEmpty ? (0, row) : placement[row]
+                groups[group].assessments.withUnsafeBufferPointer { answers in
+                    answers[index].write(
+                        to: &writer, id: ids[row], entity: body.entities[row], version: groups[group].model?.version)
+                }
+            }
         }
         writer.writeRaw("]}")
         return writer.bytes

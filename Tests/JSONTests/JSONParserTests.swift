@@ -70,8 +70,8 @@ import Testing
     }
 }
 
-@Suite struct JSONShortDecimalTests {
-    /// The fast path for short decimals must give exactly what the general conversion gives.
+@Suite struct JSONNumberTests {
+    /// The fast path for short numbers must give exactly what the general conversion gives.
     @Test func shortDecimalsParseBitForBitLikeTheGeneralConversion() throws {
         var generator = SystemRandomNumberGenerator()
         var texts = ["0.1", "-0.0", "12.345", "99.999", "0.000000000000001", "123456789.012345", "-7.5", "1.0"]
@@ -85,10 +85,53 @@ import Testing
             text = String(text[..<split]) + "." + (fraction.isEmpty ? "5" : fraction)
             texts.append(Bool.random(using: &generator) ? "-" + text : text)
         }
+        try expectGeneralConversion(texts)
+    }
+
+    /// Every number shape at and around the fast path's edges (15 significant digits, exponents ±22,
+    /// leading zeros in the fraction, huge exponents) parses bit for bit like `Double(String)`.
+    @Test func everyNumberShapeParsesBitForBitLikeTheGeneralConversion() throws {
+        var generator = SystemRandomNumberGenerator()
+        var texts = [
+            "0", "-0", "0e5", "-0.0e-3", "1e22", "1e23", "9e22", "123456789012345e7", "1234567890123456e1",
+            "9007199254740993", "0.30000000000000004", "1e-22", "1e-23", "4.9e-324", "2.2250738585072014e-308",
+            "1e-400", "0.0000000000000000000000001", "1.7976931348623157e308", "1E+2", "5e-0", "1e00000000000000000003",
+            "123.456e-7", "999999999999999", "9999999999999999", "0.999999999999999", "0.9999999999999999",
+        ]
+        func digitString(_ count: Int) -> String {
+            String((0..<count).map { _ in Character(String(Int.random(in: 0...9, using: &generator))) })
+        }
+        for _ in 0..<50_000 {
+            var text =
+                String(Int.random(in: 1...9, using: &generator))
+                + digitString(Int.random(in: 0...19, using: &generator))
+            if Int.random(in: 0..<8, using: &generator) == 0 { text = "0" }
+            if Bool.random(using: &generator) { text += "." + digitString(Int.random(in: 1...20, using: &generator)) }
+            if Bool.random(using: &generator) {
+                text += ["e", "E", "e+", "e-", "E-"].randomElement(using: &generator)!
+                text += String(Int.random(in: 0...40, using: &generator))
+            }
+            texts.append(Bool.random(using: &generator) ? "-" + text : text)
+        }
+        try expectGeneralConversion(texts)
+    }
+
+    private func expectGeneralConversion(_ texts: [String]) throws {
         for text in texts {
             let parsed = try JSONParser().parse(text)
             let expected = try #require(Double(text))
             #expect(parsed.doubleValue?.bitPattern == expected.bitPattern, "\(text)")
         }
+    }
+
+    @Test(arguments: [
+        ("01", "leading zeros are not allowed in numbers at byte 1"), ("-", "invalid number at byte 1"),
+        ("1.", "expected digits after '.' at byte 2"), ("1e", "expected digits in the exponent at byte 2"),
+        ("-1.5e+", "expected digits in the exponent at byte 6"), ("1e400", "number out of range at byte 0"),
+        ("[-a]", "invalid number at byte 2"),
+    ])
+    func malformedNumbersAreRejectedAtTheirOffset(text: String, message: String) {
+        let error = #expect(throws: JSONParseError.self) { try JSONParser().parse(text) }
+        #expect(error?.description == message)
     }
 }

@@ -28,8 +28,37 @@ import Testing
         }
     }
 
+    @Test func integersAreWrittenAsTheirDescription() {
+        var generator = SystemRandomNumberGenerator()
+        let edges = [0, 1, -1, 9, 10, -10, 99, 100, Int.max, Int.min, Int.max - 1, Int.min + 1]
+        for value in edges
+            + (0..<2_000).map({ _ in
+                Int.random(in: Int.min...Int.max, using: &generator) >> Int.random(in: 0...62, using: &generator)
+            })
+        {
+            var writer = JSONWriter()
+            writer.writeInteger(value)
+            #expect(String(decoding: writer.bytes, as: UTF8.self) == String(value))
+        }
+    }
+
+    @Test func writesEarlierBytesAgain() {
+        var writer = JSONWriter(reservingCapacity: 4)
+        writer.writeRaw("[")
+        writer.writeNumber(0.1234567890123)
+        writer.writeRaw(",")
+        writer.writeAgain(1..<writer.bytes.count - 1)
+        writer.writeRaw("]")
+        #expect(String(decoding: writer.bytes, as: UTF8.self) == "[0.1234567890123,0.1234567890123]")
+    }
+
     @Test func escapesStrings() {
         #expect(JSONValue.string("a\"b\\c\n\u{1}é").jsonText == #""a\"b\\c\n\u0001é""#)
+        // Plain runs between escapes are copied whole; every control character has its escape.
+        #expect(JSONValue.string("\"lead, trail\\").jsonText == #""\"lead, trail\\""#)
+        #expect(JSONValue.string("plain text, no escapes: ünï €").jsonText == "\"plain text, no escapes: ünï €\"")
+        #expect(JSONValue.string("\t\r\u{1F}\u{7F}x").jsonText == #""\t\r\u001f\#u{7F}x""#)
+        #expect(JSONValue.string(String(repeating: "long and plain ", count: 20)).jsonText.count == 302)
     }
 
     @Test(arguments: [0.1, 1.0 / 3.0, 123_456.789, Double.leastNonzeroMagnitude, 1.7976931348623157e308, -2.5e-10])

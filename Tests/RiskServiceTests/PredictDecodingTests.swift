@@ -28,6 +28,12 @@ import Testing
 
     @Test(arguments: [
         (#"{"instances": [{"features": {"a": 1, "a": 2}}]}"#, 400, "invalid_json"),
+        (#"{"instances": [{"features": {"b": 1, "a": 2, "b": 3}}]}"#, 400, "invalid_json"),
+        (
+            #"{"instances": [{"features": {"b": 1, "a": 2}}, {"features": {"a": 1, "zz": 2, "a": 3}}]}"#, 400,
+            "invalid_json"
+        ),
+        (#"{"instances": [{"features": {"a": 1}, "features": {"b": 1, "a": 2}}]}"#, 400, "invalid_json"),
         (#"{"instances": [{"features": {"a": 1}}], }"#, 400, "invalid_json"),
         (#"{"instances": [{"features": {"a": 01}}]}"#, 400, "invalid_json"),
         (#"{"instances": [{"features": {"a": NaN}}]}"#, 400, "invalid_json"),
