@@ -83,6 +83,13 @@ public final class PredictionJournal: Sendable {
     /// is held for a constant time (copying a batch out under it made a loop wait for this low-priority
     /// thread).
     public func flush() {
+        flush(yielding: false)
+    }
+
+    /// `yielding`: the journal's own thread gives up the CPU after each transaction (see `transactionRows`);
+    /// a caller that waits for the flush (an outcome report) does not, or it would wait a scheduler turn per
+    /// transaction on a busy core.
+    private func flush(yielding: Bool) {
         let taken = buffer.withLock { buffer -> [PredictionRecord] in
             var taken: [PredictionRecord] = []
             swap(&taken, &buffer)
@@ -91,7 +98,7 @@ public final class PredictionJournal: Sendable {
         var start = taken.startIndex
         while start < taken.endIndex {
             let end = min(taken.endIndex, start + batchSize)
-            write(taken[start..<end])
+            write(taken[start..<end], yielding: yielding)
             start = end
         }
     }
@@ -111,13 +118,13 @@ public final class PredictionJournal: Sendable {
         BackgroundPriority.lowerCurrentThread(by: 19)  // journaling must never take CPU from the event loops
         while !stopping.load(ordering: .acquiring) {
             _ = wakeup.wait(timeout: .now() + flushInterval)
-            flush()
+            flush(yielding: true)
         }
-        flush()
+        flush(yielding: false)
         finished.signal()
     }
 
-    private func write(_ batch: ArraySlice<PredictionRecord>) {
+    private func write(_ batch: ArraySlice<PredictionRecord>, yielding: Bool) {
         var start = batch.startIndex
         while start < batch.endIndex {
             let chunk = batch[start..<min(batch.endIndex, start + Self.transactionRows)]
@@ -130,7 +137,7 @@ public final class PredictionJournal: Sendable {
             } catch {
                 dropped.wrappingAdd(chunk.count, ordering: .relaxed)
             }
-            sched_yield()
+            if yielding { sched_yield() }
         }
         batches.wrappingAdd(1, ordering: .relaxed)
     }
