@@ -127,6 +127,8 @@ for rows in ("1", "64"):
     text = text.replace(f"'ANSWER_{rows}'", f"'{answer}'").replace("ANSWER_DIR", work)
 open(f"{work}/nginx.conf", "w").write(text)
 PY
+# nginx's workers run as nobody: the 64-row answer file must be readable by them (mktemp -d is 0700).
+chmod 711 "$work"; chmod 644 "$work/answer-64.json"
 "${server_cpu[@]}" nginx -p "$work" -c "$work/nginx.conf" -g 'daemon off;' 2>"$work/nginx.log" &
 pids+=($!); nginx_pid=$!
 (cd "$here" && RISKD_MODELS_DIR="$models_dir" BENCH_MODEL="$MODEL" \
