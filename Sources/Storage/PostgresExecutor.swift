@@ -23,15 +23,12 @@ final class PostgresExecutor: SQLExecutor, @unchecked Sendable {
     func write<T: Sendable>(_ body: @escaping @Sendable (SQLConnection) throws(StorageError) -> T)
         throws(StorageError) -> T
     {
-        try withConnection { connection throws(StorageError) in
-            try connection.transaction { () throws(StorageError) in try body(connection) }
-        }
+        try inTransaction(body)
     }
 
+    /// The same as `write`: every caller already gets a pooled connection of its own.
     func backgroundWrite(_ body: (SQLConnection) throws(StorageError) -> Void) throws(StorageError) {
-        try withConnection { connection throws(StorageError) in
-            try connection.transaction { () throws(StorageError) in try body(connection) }
-        }
+        try inTransaction(body)
     }
 
     func read<T>(_ body: (SQLConnection) throws(StorageError) -> T) throws(StorageError) -> T {
@@ -46,6 +43,12 @@ final class PostgresExecutor: SQLExecutor, @unchecked Sendable {
         idle.withLock { connections in
             connections.forEach { $0.close() }
             connections = []
+        }
+    }
+
+    private func inTransaction<T>(_ body: (SQLConnection) throws(StorageError) -> T) throws(StorageError) -> T {
+        try withConnection { connection throws(StorageError) in
+            try connection.transaction { () throws(StorageError) in try body(connection) }
         }
     }
 
