@@ -61,7 +61,6 @@ extension RiskService {
     /// `riskd_fallback_predictions_total{model, reason}`: one add per reason present in the batch (fallback
     /// answers are the rare, degraded path, so the series is looked up here).
     private func countFallbacks(_ assessments: [RiskAssessment], modelName: String) {
-        guard assessments.indices.contains(where: { assessments[$0].source == .fallback }) else { return }
         var byCause: [String: UInt64] = [:]
         for index in assessments.indices {
             if let cause = assessments[index].fallbackCause { byCause[cause, default: 0] += 1 }
