@@ -2,13 +2,14 @@ import Foundation
 import Storage
 import Testing
 
-@Suite struct StateStorePredictionTests {
-    func prediction(_ id: String, entity: String, time: Double, risk: Double = 0.5, model: String = "m")
-        -> PredictionRecord
-    {
-        PredictionRecord(id: id, model: model, version: "1", entity: entity, risk: risk, tier: "L1", time: time)
-    }
+/// A prediction of version 1 at tier L1, for the store and journal tests.
+private func prediction(_ id: String, entity: String, time: Double, risk: Double = 0.5, model: String = "m")
+    -> PredictionRecord
+{
+    PredictionRecord(id: id, model: model, version: "1", entity: entity, risk: risk, tier: "L1", time: time)
+}
 
+@Suite struct StateStorePredictionTests {
     @Test(arguments: Backend.allCases) func anOutcomeLabelsItsPredictionAfterAMillionOthers(_ backend: Backend) throws {
         let store = try backend.freshStore()
         defer { store.close() }
@@ -140,16 +141,8 @@ import Testing
         var recorded = 0
         for round in 0..<50 {
             recorded += journal.record(
-                contentsOf: (0..<400).map {
-                    PredictionRecord(
-                        id: "j\(round)-\($0)", model: "m", version: "1", entity: "e\($0 % 7)", risk: 0.5, tier: "none",
-                        time: Double(round))
-                })
-            try store.insertPredictions([
-                PredictionRecord(
-                    id: "ack\(round)", model: "m", version: "1", entity: "acked", risk: 0.9, tier: "L1",
-                    time: Double(round))
-            ])
+                contentsOf: (0..<400).map { prediction("j\(round)-\($0)", entity: "e\($0 % 7)", time: Double(round)) })
+            try store.insertPredictions([prediction("ack\(round)", entity: "acked", time: Double(round), risk: 0.9)])
         }
         journal.stop(timeout: 60)
         #expect(recorded == 20_000)
@@ -165,9 +158,7 @@ import Testing
         let journal = PredictionJournal(store: store, capacity: 10, batchSize: 1_000, flushInterval: 600)
         var accepted = 0
         for index in 0..<1_000 {
-            let record = PredictionRecord(
-                id: "p\(index)", model: "m", version: "1", entity: "e", risk: 0.5, tier: "none", time: Double(index))
-            if journal.record(record) { accepted += 1 }
+            if journal.record(prediction("p\(index)", entity: "e", time: Double(index))) { accepted += 1 }
         }
         #expect(accepted == 10)
         #expect(journal.droppedCount == 990)
@@ -189,11 +180,7 @@ import Testing
         var recorded = 0
         while Date().timeIntervalSince(started) < 1.5 {
             recorded += journal.record(
-                contentsOf: (0..<20).map {
-                    PredictionRecord(
-                        id: "p\(recorded + $0)", model: "m", version: "1", entity: "e\($0)", risk: 0.5, tier: "none",
-                        time: Double(recorded))
-                })
+                contentsOf: (0..<20).map { prediction("p\(recorded + $0)", entity: "e\($0)", time: Double(recorded)) })
             Thread.sleep(forTimeInterval: 0.001)
         }
         let elapsed = Date().timeIntervalSince(started)
