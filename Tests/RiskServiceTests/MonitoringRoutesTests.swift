@@ -56,10 +56,7 @@ import Testing
         let repository = try TemporaryModelRepository()
         try repository.addLinearVersion(
             "disk", version: 1,
-            manifest: """
-                {"reference": {"features": {"a": {"edges": [-10, 0, 10], "proportions": [0.5, 0.5], "mean": 0, "std": 5}}},
-                 "features": [{"name": "a"}, {"name": "b"}]}
-                """)
+            manifest: RunningService.driftReferenceManifest)
         let running = try RunningService(repository: repository)
         let instances = (0..<50).map { _ in #"{"features": {"a": 5, "b": 0}}"# }.joined(separator: ",")
         _ = try running.request("POST", "/v1/models/disk/predict", json: #"{"instances": [\#(instances)]}"#)

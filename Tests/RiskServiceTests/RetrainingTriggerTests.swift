@@ -14,10 +14,7 @@ import Testing
         let repository = try TemporaryModelRepository()
         try repository.addLinearVersion(
             "disk", version: 1,
-            manifest: """
-                {"reference": {"features": {"a": {"edges": [-10, 0, 10], "proportions": [0.5, 0.5], "mean": 0, "std": 5}}},
-                 "features": [{"name": "a"}, {"name": "b"}]}
-                """)
+            manifest: RunningService.driftReferenceManifest)
         let policy = #"{"retraining": {"psi": 0.2, "min_samples": 20, "webhook_url": "\#(receiver.baseURL)/retrain"}}"#
         let running = try RunningService(repository: repository, policy: policy)
         running.service.maintain()

@@ -63,6 +63,13 @@ final class RunningService {
                       "default_risk": 0.05}}
         """
 
+    /// Features a and b with a drift reference for a only (a histogram centred on 0): inputs far from 0
+    /// drift; for the drift, retraining and monitoring tests.
+    static let driftReferenceManifest = """
+        {"reference": {"features": {"a": {"edges": [-10, 0, 10], "proportions": [0.5, 0.5], "mean": 0, "std": 5}}},
+         "features": [{"name": "a"}, {"name": "b"}]}
+        """
+
     func request(
         _ method: String, _ path: String, json: String? = nil, headers: [(String, String)] = []
     ) throws -> TestHTTPResponse {
