@@ -53,6 +53,8 @@ final class Connection {
     /// The earliest deadline queued for this connection in the loop's timer queue.
     var scheduledDeadline: UInt64?
     var interest: UInt32 = 0
+    /// Queued in the loop's `deferredWrites` for the end of the current wake-up.
+    var writeDeferred = false
     let admission: Admission
     /// True once a request (or its head) has been dispatched; until then an idle connection is "silent".
     var hasRequested = false

@@ -1,7 +1,9 @@
+import Dispatch
 import HTTPCore
 
 extension EventLoop {
-    /// Serializes every leading answered slot into the output buffer, in request order, and writes.
+    /// Serializes every leading answered slot into the output buffer, in request order, and writes (while
+    /// a wake-up's events are being handled, at its end: see `writeDeferredOutput`).
     func flushSlots(_ connection: Connection) {
         guard connections[connection.id] != nil else { return }
         while let slot = connection.slots.first {
@@ -29,7 +31,42 @@ extension EventLoop {
                 connection.slots.removeAll()
             }
         }
-        writeOutput(connection)
+        if handlingEvents { deferWrite(connection) } else { writeOutput(connection) }
+    }
+
+    /// The longest a response waits for the rest of its wake-up's work before the queue is sent anyway.
+    static var maxWriteDeferral: UInt64 { 1_000_000 }
+
+    /// Queues a connection's output to be sent with the others answered in the same wake-up, in one burst
+    /// after its events are handled, instead of one send between each request's work. A client waiting in
+    /// epoll_wait is then woken once per burst rather than once per response; on a VM each such wake-up is
+    /// an inter-processor interrupt, and they cost the loop about a tenth of its time on 1-row predicts
+    /// under load. A response waits at most `maxWriteDeferral` (plus the request being handled when that
+    /// passes): once the oldest queued response has waited that long, the queue is sent.
+    private func deferWrite(_ connection: Connection) {
+        if !connection.writeDeferred {
+            connection.writeDeferred = true
+            if deferredWrites.isEmpty { deferredSince = DispatchTime.now().uptimeNanoseconds }
+            deferredWrites.append(connection)
+        }
+        if !sendingDeferredWrites && DispatchTime.now().uptimeNanoseconds &- deferredSince >= Self.maxWriteDeferral {
+            sendDeferredWrites()
+        }
+    }
+
+    /// Sends every queued connection's output (and whatever sending it queues in turn: pipelined requests).
+    func sendDeferredWrites() {
+        guard !deferredWrites.isEmpty, !sendingDeferredWrites else { return }
+        sendingDeferredWrites = true
+        defer { sendingDeferredWrites = false }
+        while !deferredWrites.isEmpty {
+            swap(&deferredWrites, &sendingWrites)
+            for connection in sendingWrites {
+                connection.writeDeferred = false
+                if connections[connection.id] === connection { writeOutput(connection) }
+            }
+            sendingWrites.removeAll(keepingCapacity: true)
+        }
     }
 
     /// Sends buffered output until the socket is full; then finishes, lingers or waits for EPOLLOUT.

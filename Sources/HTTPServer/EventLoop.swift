@@ -35,6 +35,13 @@ final class EventLoop {
     var acceptPausedUntil: UInt64?
     /// Accept failures repeat on every wake-up while they last (EMFILE): log them at most once a minute.
     var acceptWarnings = WarningRateLimiter(intervalNanoseconds: 60_000_000_000)
+    /// Responses answered while a wake-up's events are handled are sent together (see `deferWrite`):
+    /// the connections waiting to send, the list being sent, and when the oldest began to wait.
+    var deferredWrites: [Connection] = []
+    var sendingWrites: [Connection] = []
+    var deferredSince: UInt64 = 0
+    var handlingEvents = false
+    var sendingDeferredWrites = false
     /// Reused for every read: a connection only keeps what the parser has not consumed.
     let readBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)
 
@@ -78,6 +85,7 @@ final class EventLoop {
                     if !clockFresh {  // once per batch, after the wait
                         refreshClock()
                         clockFresh = true
+                        handlingEvents = true
                     }
                     handle(events: events, token: token)
                 }
@@ -85,6 +93,8 @@ final class EventLoop {
                 state.logger.error("epoll_wait failed", ["error": .string(error.description)])
                 break
             }
+            handlingEvents = false
+            sendDeferredWrites()
             refreshClock()
             fireTimers()
             resumeAcceptingIfDue()
