@@ -84,6 +84,8 @@ extension TreeEnsemble {
                     }
                     if keepMissing {
                         walk(XGBoostCategoricalSplitRule.self, inputs, features, width, count, into: sums)
+                    } else if count == 1 {
+                        walkOneRow(XGBoostSplitRule.self, inputs, features, into: sums)
                     } else {
                         walk(XGBoostSplitRule.self, inputs, features, width, count, into: sums)
                     }
@@ -111,6 +113,58 @@ extension TreeEnsemble {
             for group in 0..<outputCount {
                 let slot = row * outputCount + group
                 output[slot] = output[slot] * sumScale + baseMargin[group]
+            }
+        }
+    }
+
+    /// Adds every tree's leaf for one row to `sums` (outputCount values), in tree order. Eight trees are walked
+    /// at once with their node indices in registers: per step a node load, a feature load and a comparison,
+    /// with no lane array to store to and reload as `walk` has (which a single row's 64 lanes of trees would
+    /// pay for on every step), while the eight independent paths still overlap their loads.
+    private func walkOneRow<Rule: SplitRule>(
+        _ rule: Rule.Type, _ inputs: Walk<Rule.Value>, _ features: UnsafePointer<Rule.Feature>,
+        into sums: UnsafeMutablePointer<Rule.Value>
+    ) {
+        let (nodes, leaves, categories) = (inputs.nodes, inputs.leaves, inputs.categories)
+        @inline(__always) func step(_ index: Int32) -> Int32 {
+            let node = nodes[Int(index)]
+            return node.left &+ Rule.right(features[node.feature], node, categories)
+        }
+        // A local sum (one output), not a store per tree that the next add must wait for.
+        var sum = sums[0]
+        @inline(__always) func add(_ node: Int32, tree: Int) {
+            if outputCount == 1 { sum += leaves[Int(node)] } else { sums[Int(treeOutput[tree])] += leaves[Int(node)] }
+        }
+        defer { if outputCount == 1 { sums[0] = sum } }
+        treeRoot.withUnsafeBufferPointer { roots in
+            treeDepth.withUnsafeBufferPointer { depths in
+                let treeCount = roots.count
+                var tree = 0
+                while tree + 8 <= treeCount {
+                    var (a, b, c, d) = (roots[tree], roots[tree + 1], roots[tree + 2], roots[tree + 3])
+                    var (e, f, g, h) = (roots[tree + 4], roots[tree + 5], roots[tree + 6], roots[tree + 7])
+                    var depth: Int32 = 0
+                    for offset in 0..<8 { depth = max(depth, depths[tree + offset]) }
+                    for _ in 0..<depth {
+                        (a, b, c, d) = (step(a), step(b), step(c), step(d))
+                        (e, f, g, h) = (step(e), step(f), step(g), step(h))
+                    }
+                    add(a, tree: tree)
+                    add(b, tree: tree + 1)
+                    add(c, tree: tree + 2)
+                    add(d, tree: tree + 3)
+                    add(e, tree: tree + 4)
+                    add(f, tree: tree + 5)
+                    add(g, tree: tree + 6)
+                    add(h, tree: tree + 7)
+                    tree += 8
+                }
+                while tree < treeCount {
+                    var node = roots[tree]
+                    for _ in 0..<depths[tree] { node = step(node) }
+                    add(node, tree: tree)
+                    tree += 1
+                }
             }
         }
     }
