@@ -2,8 +2,9 @@
 /// in lockstep for the trees' depth, so the independent node loads of different lanes overlap instead of every
 /// step waiting for the previous one, and no step branches on the path (leaves point to themselves). A block
 /// walks its rows through as many trees at once as fill the lanes (a block of 64 rows goes tree by tree, as
-/// XGBoost's block predictor does; a single row goes through 64 trees at once). Leaves are then added to each
-/// row's sums in tree order, which keeps XGBoost's float32 summation order exactly. Nothing is allocated.
+/// XGBoost's block predictor does). A single row goes through eight trees at once with their node indices in
+/// registers (`walkOneRow`). Leaves are then added to each row's sums in tree order, which keeps XGBoost's
+/// float32 summation order exactly. Nothing is allocated.
 extension TreeEnsemble {
     /// Lanes walked together; also the largest block of rows.
     static let laneCount = 64
@@ -84,8 +85,6 @@ extension TreeEnsemble {
                     }
                     if keepMissing {
                         walk(XGBoostCategoricalSplitRule.self, inputs, features, width, count, into: sums)
-                    } else if count == 1 {
-                        walkOneRow(XGBoostSplitRule.self, inputs, features, into: sums)
                     } else {
                         walk(XGBoostSplitRule.self, inputs, features, width, count, into: sums)
                     }
@@ -175,6 +174,7 @@ extension TreeEnsemble {
         _ rule: Rule.Type, _ inputs: Walk<Rule.Value>, _ features: UnsafePointer<Rule.Feature>, _ stride: Int,
         _ rowCount: Int, into sums: UnsafeMutablePointer<Rule.Value>
     ) {
+        if rowCount == 1 { return walkOneRow(rule, inputs, features, into: sums) }
         let (nodes, leaves, categories) = (inputs.nodes, inputs.leaves, inputs.categories)
         let treeCount = treeRoot.count
         let treesPerPass = max(1, min(treeCount, TreeEnsemble.laneCount / rowCount))
