@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import Inference
+import JSON
 import ModelSpec
 
 /// One loaded, verified model version: the compiled artifact, its manifest, and the calibration
@@ -15,6 +16,8 @@ public final class ServableModel: Sendable {
     /// Feature names in the order the model consumes them.
     public let featureNames: [String]
     public let featureIndex: [String: Int]
+    /// The feature names as JSON keys, for decoding request bodies that name them in order.
+    public let featureKeys: JSONKeyTable
     public let artifactFile: String
     public let artifactSHA256: String
     public let loadedAt: Double
@@ -32,6 +35,7 @@ public final class ServableModel: Sendable {
         self.calibrator = calibrator
         self.featureNames = featureNames
         self.featureIndex = Dictionary(featureNames.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+        self.featureKeys = JSONKeyTable(featureNames)
         self.artifactFile = artifactFile
         self.artifactSHA256 = artifactSHA256
         self.loadedAt = loadedAt

@@ -26,6 +26,7 @@ struct PredictionRequest {
     private(set) var names: [String]
     private let expected: [String]
     private let expectedIndex: [String: Int]
+    private let expectedKeys: JSONKeyTable
     private var extraByName: [String: Int32] = [:]
     private var cells: [Cell] = []
     /// The instance's entity, if it named one.
@@ -43,10 +44,14 @@ struct PredictionRequest {
     /// - Parameters:
     ///   - expecting: the feature names of the version most instances will go to, in its order.
     ///   - index: their positions (the version's `featureIndex`).
-    init(_ body: [UInt8], expecting names: [String] = [], index: [String: Int] = [:]) throws(HTTPResponseError) {
+    ///   - keys: the same names as a key table (the version's `featureKeys`).
+    init(_ body: [UInt8], expecting names: [String], index: [String: Int], keys: JSONKeyTable)
+        throws(HTTPResponseError)
+    {
         self.names = names
         expected = names
         expectedIndex = index
+        expectedKeys = keys
         bodyBytes = body.count
         guard !body.isEmpty else { throw HTTPResponseError.badRequest("request body is empty; expected a JSON object") }
         let result = body.withUnsafeBufferPointer { buffer in
@@ -188,6 +193,8 @@ struct PredictionRequest {
         var next = 0
         let rowStart = reader.position
         if row == 0 { cells.reserveCapacity(expected.count) }
+        defer { if row == 0 { reserveForRows(firstRowBytes: reader.position - rowStart) } }
+        if decodeFeaturesInOrder(&reader, row: row) { return }
         try JSONBody.object(
             &reader, depth: 4,
             keyedBy: { (reader) throws(HTTPResponseError) -> Int32 in
@@ -210,7 +217,61 @@ struct PredictionRequest {
             }
             cells.append(Cell(column: column, row: Int32(row), value: value))
         }
-        if row == 0 { reserveForRows(firstRowBytes: reader.position - rowStart) }
+    }
+
+    /// Reads the usual features object in one loop: every expected name once, in order, each with a number
+    /// or null. For anything else (another order, unknown, missing or escaped names, other values, bad
+    /// syntax) it returns false with the reader and the cells as they were, and the general path reads the
+    /// object and reports any error; so what this accepts decodes exactly as the general path would.
+    private mutating func decodeFeaturesInOrder(_ reader: inout JSONReader, row: Int) -> Bool {
+        // Only an instance's first features object, while every instance so far was in order: a repeated
+        // "features" key must reach the general path's duplicate check.
+        guard expectedKeys.count > 0, lastRow.isEmpty, rowHighest.row != row else { return false }
+        let start = reader.position
+        let cellCount = cells.count
+        let bytes = reader.bytes
+        reader.position += 1  // the "{"
+        var column = 0
+        scan: while column < expectedKeys.count {
+            reader.skipWhitespace()
+            if column > 0 {
+                guard reader.current == UInt8(ascii: ",") else { break scan }
+                reader.position += 1
+                reader.skipWhitespace()
+            }
+            guard reader.current == UInt8(ascii: "\""), reader.skipString(equalTo: column, in: expectedKeys) else {
+                break scan
+            }
+            reader.skipWhitespace()
+            guard reader.current == UInt8(ascii: ":") else { break scan }
+            reader.position += 1
+            reader.skipWhitespace()
+            let value: Double
+            switch reader.current ?? 0 {
+            case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+                guard let number = try? reader.parseNumber() else { break scan }
+                value = number
+            case UInt8(ascii: "n"):
+                guard reader.position + 4 <= bytes.count, bytes[reader.position + 1] == UInt8(ascii: "u"),
+                    bytes[reader.position + 2] == UInt8(ascii: "l"), bytes[reader.position + 3] == UInt8(ascii: "l")
+                else { break scan }
+                reader.position += 4
+                value = .nan
+            default:
+                break scan
+            }
+            cells.append(Cell(column: Int32(column), row: Int32(row), value: value))
+            column += 1
+        }
+        reader.skipWhitespace()
+        if column == expectedKeys.count && reader.current == UInt8(ascii: "}") {
+            reader.position += 1
+            rowHighest = (row, Int32(column - 1))
+            return true
+        }
+        reader.position = start
+        cells.removeSubrange(cellCount...)
+        return false
     }
 
     /// Sizes the per-row storage once from the first row's share of the body, instead of by doubling.
@@ -228,7 +289,7 @@ struct PredictionRequest {
     private mutating func column(_ reader: inout JSONReader, guess: Int, row: Int) throws(HTTPResponseError) -> Int32 {
         let start = reader.position
         let column: Int32
-        if guess < expected.count && reader.skipString(equalTo: expected[guess]) {
+        if guess < expectedKeys.count && reader.skipString(equalTo: guess, in: expectedKeys) {
             column = Int32(guess)
         } else {
             column = try self.column(named: JSONBody.syntax { () throws(JSONParseError) in try reader.parseString() })

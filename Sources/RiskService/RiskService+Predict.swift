@@ -51,7 +51,8 @@ extension RiskService {
         let pinned = try version.map { (text) throws(HTTPResponseError) in try pinnedVersion(entry, text) }
         let expected = pinned ?? entry.serving
         let body = try PredictionRequest(
-            request.body, expecting: expected?.featureNames ?? [], index: expected?.featureIndex ?? [:])
+            request.body, expecting: expected?.featureNames ?? [], index: expected?.featureIndex ?? [:],
+            keys: expected?.featureKeys ?? .empty)
         let scorer = RiskScorer(policy: tierPolicy(for: name))
         // Score everything first: a request is answered whole or not at all.
         var groups: [ScoredGroup] = []

@@ -26,6 +26,21 @@ import Testing
         #expect(predictions.allSatisfy { $0["version"] == "1" })
     }
 
+    @Test func namesInTheModelsOrderDecodeLikeAnyOtherOrder() throws {
+        let running = try RunningService()
+        let inOrder = #"{"instances": [{"features": { "a" : null ,\#n "b":0.25 }}, {"features": {"a": -2e0, "b": 7}}]}"#
+        let shuffled = #"{"instances": [{"features": {"b": 0.25}}, {"features": {"b": 7, "a": -2}}]}"#
+        let first = try running.request("POST", "/v1/models/disk/predict", json: inOrder)
+        let second = try running.request("POST", "/v1/models/disk/predict", json: shuffled)
+        #expect(first.status == 200 && second.status == 200)
+        func risks(_ response: TestHTTPResponse) throws -> [JSONValue?] {
+            try #require(try response.json()["predictions"]?.arrayValue).map { prediction in prediction["risk"] }
+        }
+        #expect(try risks(first) == risks(second))
+        let flags = try #require(try first.json()["predictions"]?.arrayValue?.first?["flags"])
+        #expect(flags["missing_features"]?.arrayValue?.compactMap(\.stringValue) == ["a"])
+    }
+
     @Test(arguments: [
         (#"{"instances": [{"features": {"a": 1, "a": 2}}]}"#, 400, "invalid_json"),
         (#"{"instances": [{"features": {"b": 1, "a": 2, "b": 3}}]}"#, 400, "invalid_json"),
@@ -34,6 +49,13 @@ import Testing
             "invalid_json"
         ),
         (#"{"instances": [{"features": {"a": 1}, "features": {"b": 1, "a": 2}}]}"#, 400, "invalid_json"),
+        // The in-order fast path hands each of these to the general path, which must still reject them.
+        (#"{"instances": [{"features": {"a": 1, "b": 2}, "features": {"a": 1, "b": 2}}]}"#, 400, "invalid_json"),
+        (#"{"instances": [{"features": {"a": 1, "b": 2.}}]}"#, 400, "invalid_json"),
+        (#"{"instances": [{"features": {"a": nul, "b": 2}}]}"#, 400, "invalid_json"),
+        (#"{"instances": [{"features": {"a": 1, "b": 2, "a": 3}}]}"#, 400, "invalid_json"),
+        (#"{"instances": [{"features": {"a": 1, "b": 2 "c": 3}}]}"#, 400, "invalid_json"),
+        (#"{"instances": [{"features": {"a": 1, "b": "2"}}]}"#, 400, "invalid_request"),
         (#"{"instances": [{"features": {"a": 1}}], }"#, 400, "invalid_json"),
         (#"{"instances": [{"features": {"a": 01}}]}"#, 400, "invalid_json"),
         (#"{"instances": [{"features": {"a": NaN}}]}"#, 400, "invalid_json"),
