@@ -6,42 +6,43 @@ import TimeFormat
 /// One event-loop thread: its own epoll set, SO_REUSEPORT listener, connections and timers.
 ///
 /// Nothing here is shared: other threads reach the loop only through its `LoopInbox`. The loop sleeps in
-/// epoll_wait until a socket is ready, a message arrives (eventfd) or the nearest deadline passes.
+/// epoll_wait until a socket is ready, a message arrives (eventfd) or the nearest deadline passes. Being
+/// confined to its thread, its properties opt out of the runtime's exclusivity checks, as `Connection`'s do.
 final class EventLoop {
     let state: ServerState
     let configuration: HTTPServerConfiguration
     let epollFD: Int32
-    var listenerFD: Int32?
+    @exclusivity(unchecked) var listenerFD: Int32?
     /// The probe listener (only on the first loop, when configured).
-    var probeListenerFD: Int32?
+    @exclusivity(unchecked) var probeListenerFD: Int32?
     let inbox: LoopInbox
-    var connections: [UInt64: Connection] = [:]
-    var timers = TimerQueue()
-    var now: UInt64 = DispatchTime.now().uptimeNanoseconds
+    @exclusivity(unchecked) var connections: [UInt64: Connection] = [:]
+    @exclusivity(unchecked) var timers = TimerQueue()
+    @exclusivity(unchecked) var now: UInt64 = DispatchTime.now().uptimeNanoseconds
     /// The IMF-fixdate for `Date`, re-rendered when the wall-clock second changes.
-    var date = ""
-    private var dateSecond = -1
+    @exclusivity(unchecked) var date = ""
+    @exclusivity(unchecked) private var dateSecond = -1
     /// Set by a shutdown message: uptime nanoseconds after which remaining connections are force-closed.
-    var drainDeadline: UInt64?
+    @exclusivity(unchecked) var drainDeadline: UInt64?
     /// Set when draining begins (SIGTERM), before the listener closes: every response from then on carries
     /// `Connection: close`, so keep-alive clients reconnect instead of losing a request at shutdown.
-    var keepAliveDisabled = false
+    @exclusivity(unchecked) var keepAliveDisabled = false
     /// No more keep-alive: draining has begun or the listener is closing.
     var closingConnections: Bool { keepAliveDisabled || drainDeadline != nil }
     /// Connections over the limit still being answered 503; beyond `maxRejecting` they are closed unanswered.
-    var rejecting = 0
+    @exclusivity(unchecked) var rejecting = 0
     static let maxRejecting = 256
     /// After an accept failure (e.g. EMFILE) the listener is paused until then, instead of spinning on it.
-    var acceptPausedUntil: UInt64?
+    @exclusivity(unchecked) var acceptPausedUntil: UInt64?
     /// Accept failures repeat on every wake-up while they last (EMFILE): log them at most once a minute.
-    var acceptWarnings = WarningRateLimiter(intervalNanoseconds: 60_000_000_000)
+    @exclusivity(unchecked) var acceptWarnings = WarningRateLimiter(intervalNanoseconds: 60_000_000_000)
     /// Responses answered while a wake-up's events are handled are sent together (see `deferWrite`):
     /// the connections waiting to send, the list being sent, and when the oldest began to wait.
-    var deferredWrites: [Connection] = []
-    var sendingWrites: [Connection] = []
-    var deferredSince: UInt64 = 0
-    var handlingEvents = false
-    var sendingDeferredWrites = false
+    @exclusivity(unchecked) var deferredWrites: [Connection] = []
+    @exclusivity(unchecked) var sendingWrites: [Connection] = []
+    @exclusivity(unchecked) var deferredSince: UInt64 = 0
+    @exclusivity(unchecked) var handlingEvents = false
+    @exclusivity(unchecked) var sendingDeferredWrites = false
     /// Reused for every read: a connection only keeps what the parser has not consumed.
     let readBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)
 

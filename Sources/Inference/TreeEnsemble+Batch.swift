@@ -129,43 +129,47 @@ extension TreeEnsemble {
             let node = nodes[Int(index)]
             return node.left &+ Rule.right(features[node.feature], node, categories)
         }
-        // A local sum (one output), not a store per tree that the next add must wait for.
-        var sum = sums[0]
-        @inline(__always) func add(_ node: Int32, tree: Int) {
-            if outputCount == 1 { sum += leaves[Int(node)] } else { sums[Int(treeOutput[tree])] += leaves[Int(node)] }
-        }
-        defer { if outputCount == 1 { sums[0] = sum } }
-        treeRoot.withUnsafeBufferPointer { roots in
-            treeDepth.withUnsafeBufferPointer { depths in
-                let treeCount = roots.count
-                var tree = 0
-                while tree + 8 <= treeCount {
-                    var (a, b, c, d) = (roots[tree], roots[tree + 1], roots[tree + 2], roots[tree + 3])
-                    var (e, f, g, h) = (roots[tree + 4], roots[tree + 5], roots[tree + 6], roots[tree + 7])
-                    var depth: Int32 = 0
-                    for offset in 0..<8 { depth = max(depth, depths[tree + offset]) }
-                    for _ in 0..<depth {
-                        (a, b, c, d) = (step(a), step(b), step(c), step(d))
-                        (e, f, g, h) = (step(e), step(f), step(g), step(h))
+        let single = outputCount == 1
+        // One output sums in a local (returned), not a store per tree that the next add must wait for.
+        let sum = treeRoot.withUnsafeBufferPointer { roots in
+            treeOutput.withUnsafeBufferPointer { outputs in
+                treeDepth.withUnsafeBufferPointer { depths in
+                    var sum = sums[0]
+                    @inline(__always) func add(_ node: Int32, tree: Int) {
+                        if single { sum += leaves[Int(node)] } else { sums[Int(outputs[tree])] += leaves[Int(node)] }
                     }
-                    add(a, tree: tree)
-                    add(b, tree: tree + 1)
-                    add(c, tree: tree + 2)
-                    add(d, tree: tree + 3)
-                    add(e, tree: tree + 4)
-                    add(f, tree: tree + 5)
-                    add(g, tree: tree + 6)
-                    add(h, tree: tree + 7)
-                    tree += 8
-                }
-                while tree < treeCount {
-                    var node = roots[tree]
-                    for _ in 0..<depths[tree] { node = step(node) }
-                    add(node, tree: tree)
-                    tree += 1
+                    let treeCount = roots.count
+                    var tree = 0
+                    while tree + 8 <= treeCount {
+                        var (a, b, c, d) = (roots[tree], roots[tree + 1], roots[tree + 2], roots[tree + 3])
+                        var (e, f, g, h) = (roots[tree + 4], roots[tree + 5], roots[tree + 6], roots[tree + 7])
+                        var depth: Int32 = 0
+                        for offset in 0..<8 { depth = max(depth, depths[tree + offset]) }
+                        for _ in 0..<depth {
+                            (a, b, c, d) = (step(a), step(b), step(c), step(d))
+                            (e, f, g, h) = (step(e), step(f), step(g), step(h))
+                        }
+                        add(a, tree: tree)
+                        add(b, tree: tree + 1)
+                        add(c, tree: tree + 2)
+                        add(d, tree: tree + 3)
+                        add(e, tree: tree + 4)
+                        add(f, tree: tree + 5)
+                        add(g, tree: tree + 6)
+                        add(h, tree: tree + 7)
+                        tree += 8
+                    }
+                    while tree < treeCount {
+                        var node = roots[tree]
+                        for _ in 0..<depths[tree] { node = step(node) }
+                        add(node, tree: tree)
+                        tree += 1
+                    }
+                    return sum
                 }
             }
         }
+        if single { sums[0] = sum }
     }
 
     /// Adds every tree's leaf for `rowCount` (at most `laneCount`) rows of `features` (row stride `stride`)
