@@ -227,35 +227,37 @@ struct PredictionRequest {
         // Only an instance's first features object, while every instance so far was in order: a repeated
         // "features" key must reach the general path's duplicate check.
         guard expectedKeys.count > 0, lastRow.isEmpty, rowHighest.row != row else { return false }
-        let start = reader.position
+        // A local reader (a pointer, a count and a position) the loop can keep in registers; the caller's
+        // moves only on success.
+        var local = reader
         let cellCount = cells.count
         let bytes = reader.bytes
-        reader.position += 1  // the "{"
+        local.position += 1  // the "{"
         var column = 0
         scan: while column < expectedKeys.count {
-            reader.skipWhitespace()
+            local.skipWhitespace()
             if column > 0 {
-                guard reader.current == UInt8(ascii: ",") else { break scan }
-                reader.position += 1
-                reader.skipWhitespace()
+                guard local.current == UInt8(ascii: ",") else { break scan }
+                local.position += 1
+                local.skipWhitespace()
             }
-            guard reader.current == UInt8(ascii: "\""), reader.skipString(equalTo: column, in: expectedKeys) else {
+            guard local.current == UInt8(ascii: "\""), local.skipString(equalTo: column, in: expectedKeys) else {
                 break scan
             }
-            reader.skipWhitespace()
-            guard reader.current == UInt8(ascii: ":") else { break scan }
-            reader.position += 1
-            reader.skipWhitespace()
+            local.skipWhitespace()
+            guard local.current == UInt8(ascii: ":") else { break scan }
+            local.position += 1
+            local.skipWhitespace()
             let value: Double
-            switch reader.current ?? 0 {
+            switch local.current ?? 0 {
             case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-                guard let number = try? reader.parseNumber() else { break scan }
+                guard let number = try? local.parseNumber() else { break scan }
                 value = number
             case UInt8(ascii: "n"):
-                guard reader.position + 4 <= bytes.count, bytes[reader.position + 1] == UInt8(ascii: "u"),
-                    bytes[reader.position + 2] == UInt8(ascii: "l"), bytes[reader.position + 3] == UInt8(ascii: "l")
+                guard local.position + 4 <= bytes.count, bytes[local.position + 1] == UInt8(ascii: "u"),
+                    bytes[local.position + 2] == UInt8(ascii: "l"), bytes[local.position + 3] == UInt8(ascii: "l")
                 else { break scan }
-                reader.position += 4
+                local.position += 4
                 value = .nan
             default:
                 break scan
@@ -263,13 +265,13 @@ struct PredictionRequest {
             cells.append(Cell(column: Int32(column), row: Int32(row), value: value))
             column += 1
         }
-        reader.skipWhitespace()
-        if column == expectedKeys.count && reader.current == UInt8(ascii: "}") {
-            reader.position += 1
+        local.skipWhitespace()
+        if column == expectedKeys.count && local.current == UInt8(ascii: "}") {
+            local.position += 1
+            reader = local
             rowHighest = (row, Int32(column - 1))
             return true
         }
-        reader.position = start
         cells.removeSubrange(cellCount...)
         return false
     }
