@@ -24,16 +24,17 @@ public struct RiskScorer: Sendable {
     public func assess(batch rows: FeatureMatrix, with model: ServableModel) throws(ScoringError) -> [RiskAssessment] {
         precondition(rows.columnCount == model.featureNames.count, "rows must be in the model's feature order")
         let width = rows.columnCount
-        var scored: [Int] = []
-        scored.reserveCapacity(rows.rowCount)
+        // The rows the engine scores; nil while every row is (the usual batch), which needs no array.
+        var scored: [Int]?
         var fallbacks: [RiskAssessment] = []
         for row in 0..<rows.rowCount {
             let missing = rows.missingCount(row: row)
             let present = Double(width - missing) / Double(max(width, 1))
             if present >= model.manifest.minFeatureFraction {
-                scored.append(row)
+                scored?.append(row)
                 continue
             }
+            if scored == nil { scored = Array(0..<row) }
             fallbacks.append(try insufficient(rows, row: row, missing: missing, model: model))
         }
         let scores = try Self.scores(rows, scored, model)
@@ -43,7 +44,7 @@ public struct RiskScorer: Sendable {
         var nextScored = 0
         var nextFallback = 0
         for row in 0..<rows.rowCount {
-            guard nextScored < scored.count, scored[nextScored] == row else {
+            if let scored, nextScored >= scored.count || scored[nextScored] != row {
                 results.append(fallbacks[nextFallback])
                 nextFallback += 1
                 continue
@@ -112,11 +113,14 @@ public struct RiskScorer: Sendable {
             missingFeatures: zip(names, values).filter { $0.1.isNaN }.map(\.0), outOfRangeFeatures: [])
     }
 
-    /// The probability of the positive ("fails") outcome for each of `selected` rows, by one engine call.
-    static func scores(_ rows: FeatureMatrix, _ selected: [Int], _ model: ServableModel) throws(ScoringError)
+    /// The probability of the positive ("fails") outcome for each of `selected` rows (nil: every row), by
+    /// one engine call.
+    static func scores(_ rows: FeatureMatrix, _ selected: [Int]?, _ model: ServableModel) throws(ScoringError)
         -> [Double]
     {
-        guard let first = selected.first else { return [] }
+        let count = selected?.count ?? rows.rowCount
+        guard count > 0 else { return [] }
+        let first = selected?.first ?? 0
         let engine = model.model
         if engine.task == .regression {
             throw ScoringError(
@@ -125,25 +129,25 @@ public struct RiskScorer: Sendable {
         }
         let width = rows.columnCount
         let outputs = engine.outputCount
-        var output = [Double](repeating: 0, count: selected.count * outputs)
-        if selected.count == rows.rowCount {
-            rows.values.withUnsafeBufferPointer { input in
-                output.withUnsafeMutableBufferPointer {
-                    engine.predict(rows: input, rowCount: selected.count, into: $0)
-                }
-            }
-        } else {
+        var output = [Double](repeating: 0, count: count * outputs)
+        if let selected {
             var compact: [Double] = []
             compact.reserveCapacity(selected.count * width)
             for row in selected { compact.append(contentsOf: rows.row(row)) }
             compact.withUnsafeBufferPointer { input in
                 output.withUnsafeMutableBufferPointer {
-                    engine.predict(rows: input, rowCount: selected.count, into: $0)
+                    engine.predict(rows: input, rowCount: count, into: $0)
                 }
             }
+        } else {
+            rows.values.withUnsafeBufferPointer { input in
+                output.withUnsafeMutableBufferPointer { engine.predict(rows: input, rowCount: count, into: $0) }
+            }
         }
-        var scores = [Double](repeating: 0, count: selected.count)
-        for index in 0..<selected.count {
+        // A binary classifier's one output per row is the score already.
+        if engine.task == .binaryClassification && outputs == 1 { return output }
+        var scores = [Double](repeating: 0, count: count)
+        for index in 0..<count {
             let first = output[index * outputs]
             // Multiclass: class 0 is "healthy" by convention; risk is the chance of any failure class.
             scores[index] = engine.task == .binaryClassification ? first : max(0, min(1, 1 - first))
