@@ -4,11 +4,11 @@ import HTTPServer
 public struct RouteContext: Sendable {
     public let request: RequestContext
     /// Percent-decoded `{param}` values.
-    public let parameters: [String: String]
+    public let parameters: RouteParameters
     /// The matched route template, e.g. "/v1/models/{name}/predict".
     public let template: String
 
-    public init(request: RequestContext, parameters: [String: String], template: String) {
+    public init(request: RequestContext, parameters: RouteParameters, template: String) {
         self.request = request
         self.parameters = parameters
         self.template = template

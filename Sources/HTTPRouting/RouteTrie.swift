@@ -77,9 +77,9 @@ struct RouteTrie: Sendable {
             return .methodNotAllowed(allowed: allowed, template: template)
         }
         guard parameterMask != 0, let start = first else {
-            return .found(chosen.route, parameters: [:], template: template)
+            return .found(chosen.route, parameters: RouteParameters(), template: template)
         }
-        var parameters: [String: String] = [:]
+        var parameters = RouteParameters()
         var names = nodes[found].parameterNames.makeIterator()
         var segmentStart = start
         var depth = 0
