@@ -194,8 +194,9 @@ def main():
               f"| Venn-Abers calibrate() | {riskd['venn_abers_ns_per_calibrate']:.0f} ns |", "",
               "Notes:",
               "- riskd walks 64 lanes in lockstep for the trees' depth: a block of rows (4 here: their float32 copy "
-              "fits the 1 KiB a stack buffer may take) goes through 16 trees at a time, a single row through 64. "
-              "Nodes are 12 bytes (float32 "
+              "fits the 1 KiB a stack buffer may take) goes through 16 trees at a time. A single row goes through "
+              "16 trees at a time with their node indices in registers (no lane array to store and reload per "
+              "step). Nodes are 12 bytes (float32 "
               "threshold, left-child index, feature and flags; the right child is adjacent; leaves point to "
               "themselves). Missing values cost nothing: each row is copied to float32 twice, NaN as +inf and -inf, "
               "and default-left nodes read the second copy, so every split is one comparison.",
