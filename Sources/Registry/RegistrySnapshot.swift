@@ -20,7 +20,9 @@ public struct VersionStatus: Sendable {
 }
 
 /// A model as the registry serves it at one instant.
-public struct ModelEntry: Sendable {
+/// A class, not a struct: every predict takes one from the snapshot, and copying the struct retained and
+/// released each of its collections and the manifest's (about twenty reference counts per request).
+public final class ModelEntry: Sendable {
     public let name: String
     /// Loaded versions, ready to answer.
     public let available: [Int: ServableModel]
@@ -31,11 +33,25 @@ public struct ModelEntry: Sendable {
     /// still answer while no version can.
     public let lastKnownManifest: ModelManifest?
 
-    /// The production alias when it is loaded, else the highest loaded version.
-    public var serving: ServableModel? {
-        if let pinned = aliases.production, let model = available[pinned] { return model }
-        return available.max { $0.key < $1.key }?.value
+    init(
+        name: String, available: [Int: ServableModel], statuses: [Int: VersionStatus], aliases: ModelAliases,
+        lastKnownManifest: ModelManifest?
+    ) {
+        self.name = name
+        self.available = available
+        self.statuses = statuses
+        self.aliases = aliases
+        self.lastKnownManifest = lastKnownManifest
+        if let pinned = aliases.production, let model = available[pinned] {
+            serving = model
+        } else {
+            serving = available.max { $0.key < $1.key }?.value
+        }
     }
+
+    /// The production alias when it is loaded, else the highest loaded version (chosen once, at init: every
+    /// predict asks).
+    public let serving: ServableModel?
 
     /// The model that answers a request: the canary for a `weight` share of routing keys, else serving.
     /// `routingValue` in 0..<1 comes from the caller (a hash of the entity for stickiness, or random).
