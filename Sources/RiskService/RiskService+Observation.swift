@@ -62,7 +62,8 @@ extension RiskService {
     /// answers are the rare, degraded path, so the series is looked up here).
     private func countFallbacks(_ assessments: [RiskAssessment], modelName: String) {
         var byCause: [String: UInt64] = [:]
-        for index in assessments.indices {
+        // The source is read in place; only a fallback answer is read whole for its cause.
+        for index in assessments.indices where assessments[index].source == .fallback {
             if let cause = assessments[index].fallbackCause { byCause[cause, default: 0] += 1 }
         }
         for (cause, count) in byCause { counters.fallbackPredictions.labels(modelName, cause).increment(by: count) }
