@@ -1,3 +1,4 @@
+import Foundation
 import HTTPCore
 import HTTPServer
 import RiskdTesting
@@ -28,6 +29,26 @@ import Testing
         #expect(try client.readResponse().text == "item 2")
         #expect(try client.readResponse().text == "abc")
         #expect(try client.readResponse().text == "slept 0")
+    }
+
+    /// A wake-up's responses are sent together after its events: while a handler holds the only loop,
+    /// requests pile up on 32 keep-alive connections; the next wake-up answers them all at once, and each
+    /// answer still reaches its own client.
+    @Test func everyResponseOfOneWakeUpReachesItsClient() throws {
+        let server = try TestServer { $0.eventLoopCount = 1 }
+        let clients = try (0..<32).map { _ in try TestHTTPClient(port: server.port) }
+        for client in clients { #expect(try client.request("GET", "/livez").status == 200) }
+        let blocker = try TestHTTPClient(port: server.port)
+        try blocker.send("GET /block/300 HTTP/1.1\r\nHost: h\r\n\r\n")
+        Thread.sleep(forTimeInterval: 0.1)
+        for (index, client) in clients.enumerated() {
+            try client.send("GET /items/\(index) HTTP/1.1\r\nHost: h\r\n\r\n")
+        }
+        #expect(try blocker.readResponse().text == "blocked 300")
+        for (index, client) in clients.enumerated() {
+            let response = try client.readResponse()
+            #expect(response.status == 200 && response.text == "item \(index)")
+        }
     }
 
     @Test func decodesChunkedRequestBodies() throws {
