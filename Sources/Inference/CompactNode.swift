@@ -19,7 +19,8 @@ struct CompactNode<Value: BinaryFloatingPoint & Sendable>: Sendable {
     let value: Value
     /// Global index of the left child (the right child is `left + 1`); a leaf's own index.
     let left: Int32
-    /// Feature index (0 at a leaf, so reading it is always in bounds) | flags << 24.
+    /// Feature index (0 at a leaf, so reading it is always in bounds) | flags << 24 (no flags in an XGBoost
+    /// ensemble without categorical splits: its walk needs none).
     let packed: UInt32
 
     @inline(__always) var feature: Int { Int(packed & 0xFF_FFFF) }

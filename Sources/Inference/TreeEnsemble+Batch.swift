@@ -128,7 +128,7 @@ extension TreeEnsemble {
         let (nodes, leaves, categories) = (inputs.nodes, inputs.leaves, inputs.categories)
         @inline(__always) func step(_ index: Int32) -> Int32 {
             let node = nodes[Int(index)]
-            return node.left &+ Rule.right(features[node.feature], node, categories)
+            return node.left &+ Rule.right(features[Rule.featureIndex(node)], node, categories)
         }
         let single = outputCount == 1
         // One output sums in a local (returned), not a store per tree that the next add must wait for.
@@ -218,7 +218,7 @@ extension TreeEnsemble {
                                 for _ in 0..<depth {
                                     for lane in 0..<lanes {
                                         let node = nodes[Int(current[lane])]
-                                        let value = row[lane][node.feature]
+                                        let value = row[lane][Rule.featureIndex(node)]
                                         current[lane] = node.left &+ Rule.right(value, node, categories)
                                     }
                                 }

@@ -129,8 +129,13 @@ struct TreeEnsembleBuilder {
         let nodes: TreeEnsemble.Nodes
         switch semantics {
         case .xgboost:
+            // Without categorical splits the walk's rule (`XGBoostSplitRule`) reads no flag: they are dropped,
+            // so `packed` is the feature index itself and a step needs no mask.
+            let mask: UInt32 = categoryRanges.isEmpty ? 0xFF_FFFF : .max
             nodes = .float32(
-                (0..<values.count).map { CompactNode(value: Float(values[$0]), left: lefts[$0], packed: packed[$0]) },
+                (0..<values.count).map {
+                    CompactNode(value: Float(values[$0]), left: lefts[$0], packed: packed[$0] & mask)
+                },
                 leaves: leafValues.map { Float($0) })
         case .lightgbm, .sklearn:
             nodes = .float64(

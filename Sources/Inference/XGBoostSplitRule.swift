@@ -9,6 +9,11 @@ enum XGBoostSplitRule: SplitRule {
     static func right(_ value: Float, _ node: CompactNode<Float>, _ categories: CategorySets) -> Int32 {
         value >= node.value ? 1 : 0
     }
+
+    /// Ensembles this rule walks have no categorical split, and their nodes are built without flags
+    /// (`TreeEnsembleBuilder.build`): `packed` is the feature index, with no mask to apply.
+    @inline(__always)
+    static func featureIndex(_ node: CompactNode<Float>) -> Int { Int(node.packed) }
 }
 
 /// XGBoost models with categorical splits: both copies of a row keep NaN (a categorical split needs to see it),
