@@ -36,24 +36,34 @@ extension RiskService {
             }
         }
         guard let observers else { return }
-        var scored: [Int] = []
-        var scores: [Double] = []
         var records: [PredictionRecord] = []
-        scored.reserveCapacity(group.rows.count)
         records.reserveCapacity(group.rows.count)
-        // By index: iterating the assessments would copy each (and retain its strings and arrays).
-        for index in group.assessments.indices where group.assessments[index].source == .model {
-            if let score = group.assessments[index].score {
-                scored.append(index)
-                scores.append(score)
+        let count = group.assessments.count
+        // The scored rows and their scores for drift, on the stack for the usual batch.
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: count) { scored in
+            withUnsafeTemporaryAllocation(of: Double.self, capacity: count) { scores in
+                var scoredCount = 0
+                // By index: iterating the assessments would copy each (and retain its strings and arrays).
+                for index in group.assessments.indices where group.assessments[index].source == .model {
+                    if let score = group.assessments[index].score {
+                        scored[scoredCount] = index
+                        scores[scoredCount] = score
+                        scoredCount += 1
+                    }
+                    let row = group.rows[index]
+                    records.append(
+                        PredictionRecord(
+                            id: ids[row], model: modelName, version: version, entity: entities[row] ?? "",
+                            risk: group.assessments[index].risk, tier: group.assessments[index].tier.rawValue,
+                            time: now))
+                }
+                if scoredCount > 0 {
+                    observers.drift.record(
+                        rows: group.matrix.values, indices: UnsafeBufferPointer(rebasing: scored[..<scoredCount]),
+                        scores: UnsafeBufferPointer(rebasing: scores[..<scoredCount]))
+                }
             }
-            let row = group.rows[index]
-            records.append(
-                PredictionRecord(
-                    id: ids[row], model: modelName, version: version, entity: entities[row] ?? "",
-                    risk: group.assessments[index].risk, tier: group.assessments[index].tier.rawValue, time: now))
         }
-        if !scored.isEmpty { observers.drift.record(rows: group.matrix.values, indices: scored, scores: scores) }
         // The outcome join is the store's: queued here, written off the hot path, labelled by outcome reports.
         if !records.isEmpty { predictionJournal.record(contentsOf: records) }
     }

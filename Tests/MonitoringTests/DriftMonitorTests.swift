@@ -90,7 +90,10 @@ import Testing
         }
         // Every other row was scored by the model; the rest are skipped.
         let indices = Array(stride(from: 0, to: 200, by: 2))
-        batch.record(rows: rows, indices: indices, scores: indices.map { _ in 0.2 })
+        let scores = indices.map { _ in 0.2 }
+        indices.withUnsafeBufferPointer { indices in
+            scores.withUnsafeBufferPointer { batch.record(rows: rows, indices: indices, scores: $0) }
+        }
         let report = batch.report()
         #expect(report.samples == 100 && report.observed == 100)
         let mean = try #require(report.features.first?.currentMean)

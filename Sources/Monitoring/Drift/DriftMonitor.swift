@@ -80,13 +80,20 @@ public final class DriftMonitor: Sendable {
     @discardableResult
     public func record(features: [Double], score: Double) -> Bool {
         guard features.count == featureNames.count else { return false }
-        record(rows: features, indices: [0], scores: [score])
+        withUnsafePointer(to: 0) { index in
+            withUnsafePointer(to: score) { score in
+                record(
+                    rows: features, indices: UnsafeBufferPointer(start: index, count: 1),
+                    scores: UnsafeBufferPointer(start: score, count: 1))
+            }
+        }
         return true
     }
 
     /// Records a batch: `rows` is row-major with `featureNames.count` columns; `indices[i]` is the row
-    /// whose score is `scores[i]`. One shard lock and one chart lock for the whole batch.
-    public func record(rows: [Double], indices: [Int], scores: [Double]) {
+    /// whose score is `scores[i]`. One shard lock and one chart lock for the whole batch. Indices and scores
+    /// are buffers, so a caller can keep them on its stack instead of allocating two arrays per request.
+    public func record(rows: [Double], indices: UnsafeBufferPointer<Int>, scores: UnsafeBufferPointer<Double>) {
         let width = featureNames.count
         guard !indices.isEmpty, indices.count == scores.count, rows.count >= (indices.max()! + 1) * width else {
             return
