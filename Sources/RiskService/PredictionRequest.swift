@@ -177,10 +177,13 @@ struct PredictionRequest {
 
     private enum InstanceKey { case features, entity, other }
 
+    /// The keys an instance may have, in `InstanceKey`'s order.
+    private static let instanceKeys = JSONKeyTable(["features", "entity"])
+
     /// An instance's key, recognised from its bytes when written plainly (no `String` per instance).
     private static func instanceKey(_ reader: inout JSONReader) throws(HTTPResponseError) -> InstanceKey {
-        if reader.skipString(equalTo: "features") { return .features }
-        if reader.skipString(equalTo: "entity") { return .entity }
+        if reader.skipString(equalTo: 0, in: instanceKeys) { return .features }
+        if reader.skipString(equalTo: 1, in: instanceKeys) { return .entity }
         switch try JSONBody.syntax({ () throws(JSONParseError) in try reader.parseString() }) {
         case "features": return .features
         case "entity": return .entity
@@ -231,7 +234,6 @@ struct PredictionRequest {
         // moves only on success.
         var local = reader
         let cellCount = cells.count
-        let bytes = reader.bytes
         local.position += 1  // the "{"
         var column = 0
         scan: while column < expectedKeys.count {
@@ -254,10 +256,7 @@ struct PredictionRequest {
                 guard let number = try? local.parseNumber() else { break scan }
                 value = number
             case UInt8(ascii: "n"):
-                guard local.position + 4 <= bytes.count, bytes[local.position + 1] == UInt8(ascii: "u"),
-                    bytes[local.position + 2] == UInt8(ascii: "l"), bytes[local.position + 3] == UInt8(ascii: "l")
-                else { break scan }
-                local.position += 4
+                guard (try? local.expectLiteral("null")) != nil else { break scan }
                 value = .nan
             default:
                 break scan
