@@ -1,7 +1,8 @@
 import Glibc
 
-/// Byte classes of RFC 9110 §5.6 used by the parser, router and serializer.
-enum ASCII {
+/// Byte classes of RFC 9110 §5.6 used by the parser, router and serializer; the byte helpers are shared
+/// with the routing module (`package`).
+package enum ASCII {
     static let cr = UInt8(ascii: "\r")
     static let lf = UInt8(ascii: "\n")
     static let space = UInt8(ascii: " ")
@@ -15,7 +16,7 @@ enum ASCII {
     /// Runs `body` over the UTF-8 bytes of `text` in place (copied only for a non-contiguous string).
     /// Scanning this buffer costs a few instructions a byte; iterating a `String.UTF8View` costs tens.
     @inline(__always)
-    static func withBytes<Result>(_ text: String, _ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
+    package static func withBytes<Result>(_ text: String, _ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
         text.utf8.withContiguousStorageIfAvailable(body) ?? Array(text.utf8).withUnsafeBufferPointer(body)
     }
 
@@ -32,7 +33,7 @@ enum ASCII {
     }
 
     /// Whether two byte ranges hold the same bytes (memcmp).
-    static func equal(_ lhs: UnsafeBufferPointer<UInt8>, _ rhs: UnsafeBufferPointer<UInt8>) -> Bool {
+    package static func equal(_ lhs: UnsafeBufferPointer<UInt8>, _ rhs: UnsafeBufferPointer<UInt8>) -> Bool {
         guard lhs.count == rhs.count else { return false }
         guard let left = lhs.baseAddress, let right = rhs.baseAddress else { return true }
         return memcmp(left, right, lhs.count) == 0
@@ -47,11 +48,8 @@ enum ASCII {
 
     /// Whether `bytes` equals `lowered` (already lower-case) ignoring ASCII letter case.
     static func equalIgnoringCase(_ bytes: ArraySlice<UInt8>, lowered: StaticString) -> Bool {
-        guard bytes.count == lowered.utf8CodeUnitCount else { return false }
-        let expected = lowered.utf8Start
-        return bytes.withUnsafeBufferPointer { buffer in
-            for offset in 0..<buffer.count where lowercased(buffer[offset]) != expected[offset] { return false }
-            return true
+        bytes.withUnsafeBufferPointer {
+            equalIgnoringCase($0, UnsafeBufferPointer(start: lowered.utf8Start, count: lowered.utf8CodeUnitCount))
         }
     }
 

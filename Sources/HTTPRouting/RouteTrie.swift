@@ -1,4 +1,3 @@
-import Glibc
 import HTTPCore
 
 /// The path-template trie behind `Router`, kept apart from the handler type so the per-request matching
@@ -54,8 +53,7 @@ struct RouteTrie: Sendable {
 
     /// The route for `method` on `path` (raw, not percent-decoded); HEAD falls back to the GET route.
     func match(_ method: HTTPMethod, path: String) -> RouteMatch<Int> {
-        let body = { (bytes: UnsafeBufferPointer<UInt8>) in match(method, bytes: bytes, path: path) }
-        return path.utf8.withContiguousStorageIfAvailable(body) ?? Array(path.utf8).withUnsafeBufferPointer(body)
+        ASCII.withBytes(path) { match(method, bytes: $0, path: path) }
     }
 
     private func match(_ method: HTTPMethod, bytes: UnsafeBufferPointer<UInt8>, path: String) -> RouteMatch<Int> {
@@ -108,7 +106,9 @@ struct RouteTrie: Sendable {
         let end = Self.segmentEnd(bytes, from: start)
         let rest = end < bytes.count ? end + 1 : nil
         let segment = UnsafeBufferPointer(rebasing: bytes[start..<end])
-        if let literal = nodes[node].literals.first(where: { Self.equal($0.segment, segment) }),
+        if let literal = nodes[node].literals.first(where: {
+            $0.segment.withUnsafeBufferPointer { ASCII.equal($0, segment) }
+        }),
             let found = find(bytes, from: rest, node: literal.node, depth: depth + 1, parameterMask: &parameterMask)
         {
             return found
@@ -121,13 +121,6 @@ struct RouteTrie: Sendable {
     }
 
     private static let slash = UInt8(ascii: "/")
-
-    /// Whether a literal segment is exactly `segment`'s bytes (memcmp).
-    private static func equal(_ literal: [UInt8], _ segment: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard literal.count == segment.count else { return false }
-        guard let base = segment.baseAddress else { return true }
-        return literal.withUnsafeBufferPointer { memcmp($0.baseAddress!, base, segment.count) == 0 }
-    }
 
     /// The index of the `/` ending the segment that begins at `start`, or the end of the path.
     private static func segmentEnd(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
