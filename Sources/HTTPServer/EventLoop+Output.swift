@@ -3,7 +3,7 @@ import HTTPCore
 
 extension EventLoop {
     /// Serializes every leading answered slot into the output buffer, in request order, and writes (while
-    /// a wake-up's events are being handled, at its end: see `writeDeferredOutput`).
+    /// a wake-up's events are being handled, at its end: see `deferWrite`).
     func flushSlots(_ connection: Connection) {
         guard connections[connection.id] != nil else { return }
         while let slot = connection.slots.first {
