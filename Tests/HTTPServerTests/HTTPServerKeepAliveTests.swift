@@ -97,9 +97,7 @@ import Testing
         for client in clients { #expect(try client.request("GET", "/livez").status == 200) }
         // With the loop blocked, the shutdown is queued first and the requests arrive after it, so the
         // loop sees the shutdown while the requests sit unread in idle connections' socket buffers.
-        let blocker = try TestHTTPClient(port: server.port)
-        try blocker.send("GET /block/600 HTTP/1.1\r\nHost: h\r\n\r\n")
-        _ = DispatchSemaphore(value: 0).wait(timeout: .now() + .milliseconds(100))
+        let blocker = try server.blockLoop(milliseconds: 600)
         let stopped = DispatchSemaphore(value: 0)
         let stopping = server.server
         Thread.detachNewThread {

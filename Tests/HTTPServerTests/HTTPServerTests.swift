@@ -1,4 +1,3 @@
-import Foundation
 import HTTPCore
 import HTTPServer
 import RiskdTesting
@@ -38,9 +37,7 @@ import Testing
         let server = try TestServer { $0.eventLoopCount = 1 }
         let clients = try (0..<32).map { _ in try TestHTTPClient(port: server.port) }
         for client in clients { #expect(try client.request("GET", "/livez").status == 200) }
-        let blocker = try TestHTTPClient(port: server.port)
-        try blocker.send("GET /block/300 HTTP/1.1\r\nHost: h\r\n\r\n")
-        Thread.sleep(forTimeInterval: 0.1)
+        let blocker = try server.blockLoop(milliseconds: 300)
         for (index, client) in clients.enumerated() {
             try client.send("GET /items/\(index) HTTP/1.1\r\nHost: h\r\n\r\n")
         }

@@ -4,6 +4,7 @@ import HTTPRouting
 import HTTPServer
 import Log
 import Metrics
+import RiskdTesting
 
 /// A real server on 127.0.0.1:0 with a few routes that exercise immediate and deferred responses.
 final class TestServer {
@@ -56,6 +57,15 @@ final class TestServer {
     }
 
     var port: Int { server.localPort }
+
+    /// Holds the server's loop (a test configures one) for `milliseconds` from a connection of its own, and
+    /// returns that connection once the loop is busy with it: requests sent meanwhile queue up unread.
+    func blockLoop(milliseconds: Int) throws -> TestHTTPClient {
+        let blocker = try TestHTTPClient(port: port)
+        try blocker.send("GET /block/\(milliseconds) HTTP/1.1\r\nHost: h\r\n\r\n")
+        _ = DispatchSemaphore(value: 0).wait(timeout: .now() + .milliseconds(100))
+        return blocker
+    }
 
     deinit {
         server.shutdown(gracePeriod: 0.2)
